@@ -1,0 +1,3 @@
+from tmdbsync.cli import main
+
+main()

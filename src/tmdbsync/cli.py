@@ -1,0 +1,181 @@
+"""The `tmdbsync` command: parse, build settings and engine, call the sync, map errors to exits."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+from tmdbsync.db.engine import make_engine, upgrade
+from tmdbsync.errors import TmdbsyncError
+from tmdbsync.http import RedactingFilter
+from tmdbsync.settings import Settings, YearMonth, load_settings
+from tmdbsync.status import collect_status, render_status
+from tmdbsync.sync.bundle import Kind
+from tmdbsync.sync.orchestrator import sync_contents
+from tmdbsync.sync.progress import RichProgress, render_summary
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Mirror TMDb movies and TV (with OMDb ratings) into SQLite or PostgreSQL.",
+)
+db_app = typer.Typer(no_args_is_help=True, help="Database maintenance.")
+app.add_typer(db_app, name="db")
+console = Console(stderr=True)
+out = Console()
+
+DEMO_DB = "tmdbsync-demo.db"
+
+
+def _setup_logging(settings: Settings | None, verbose: bool) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.addFilter(RedactingFilter(settings.secrets() if settings else []))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(logging.DEBUG if verbose else logging.WARNING)
+    for noisy in ("httpx", "httpcore"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def _fail(exc: BaseException) -> typer.Exit:
+    # One line whatever the terminal width (soft_wrap), and the message verbatim (escaped): it
+    # may quote a provider's text with brackets in it.
+    console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
+    return typer.Exit(code=2 if isinstance(exc, TmdbsyncError) else 1)
+
+
+def _settings(**overrides: object) -> Settings:
+    try:
+        return load_settings(**overrides)
+    except TmdbsyncError as exc:
+        raise _fail(exc) from None
+
+
+def run_sync(
+    settings: Settings,
+    kinds: tuple[Kind, ...],
+    max_pages: int | None,
+) -> None:
+    """Migrate, sync, print the summary; fatal problems become one line and a non-zero exit."""
+    try:
+        settings.require_tmdb_auth()
+        engine = make_engine(settings.database_url)
+        upgrade(engine)
+        with RichProgress(console, enabled=console.is_terminal) as progress:
+            summary = asyncio.run(
+                sync_contents(settings, engine, kinds=kinds, max_pages=max_pages, progress=progress)
+            )
+        render_summary(out, summary, kinds)
+    except TmdbsyncError as exc:
+        raise _fail(exc) from None
+
+
+@app.command()
+def sync(
+    movies: Annotated[bool, typer.Option("--movies/--no-movies", help="Sync movies.")] = True,
+    tv: Annotated[bool, typer.Option("--tv/--no-tv", help="Sync TV shows.")] = True,
+    max_pages: Annotated[
+        int | None, typer.Option("--max-pages", min=1, help="Stop after N discover pages in total.")
+    ] = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log every request.")] = False,
+) -> None:
+    """Run SyncContents until today's quotas are spent or every month up to the end is done."""
+    settings = _settings()
+    _setup_logging(settings, verbose)
+    kinds = tuple(k for k, on in (("movie", movies), ("tv", tv)) if on)
+    if not kinds:
+        raise _fail(ValueError("nothing to do: both --no-movies and --no-tv given"))
+    run_sync(settings, kinds, max_pages)  # type: ignore[arg-type]
+
+
+@app.command()
+def status(
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
+) -> None:
+    """Show the sync log per (type, year, month) and today's quota use."""
+    settings = _settings()
+    _setup_logging(settings, False)
+    try:
+        engine = make_engine(settings.database_url)
+        upgrade(engine)
+        report = collect_status(settings, engine)
+    except TmdbsyncError as exc:
+        raise _fail(exc) from None
+    if as_json:
+        out.print_json(json.dumps(report))
+    else:
+        render_status(out, report)
+
+
+@app.command()
+def demo(
+    pages: Annotated[int, typer.Option("--pages", min=1, help="Discover pages to sync.")] = 6,
+    database: Annotated[Path, typer.Option("--database", help="SQLite file to fill.")] = Path(
+        DEMO_DB
+    ),
+) -> None:
+    """Sync a few pages from the bundled fake TMDb, OMDb and Trakt into ./tmdbsync-demo.db."""
+    from tmdbsync.fakeapi import FakeApi
+
+    _setup_logging(None, False)
+    for stale in (database, Path(f"{database}-wal"), Path(f"{database}-shm")):
+        stale.unlink(missing_ok=True)  # each demo starts from an empty database
+    with FakeApi(seed=42) as fake:
+        console.print(f"fake TMDb {fake.tmdb_url}, OMDb {fake.omdb_url}, Trakt {fake.trakt_url}")
+        settings = _settings(
+            database_url=f"sqlite:///{database}",
+            tmdb_api_key=fake.tmdb_api_key,
+            tmdb_access_token=None,
+            omdb_api_key=fake.omdb_api_key,
+            tmdb_base_url=fake.tmdb_url,
+            omdb_base_url=fake.omdb_url,
+            trakt_client_id=fake.trakt_client_id,
+            trakt_base_url=fake.trakt_url,
+            trakt_daily_quota=0,
+            trakt_rate_limit="200/1s",
+            start=YearMonth(2024, 1),
+            end=YearMonth(2024, 3),
+            tmdb_daily_quota=0,
+            omdb_daily_quota=0,
+            rate_limit="200/1s",
+        )
+        run_sync(settings, ("movie", "tv"), pages)
+        engine = make_engine(settings.database_url)
+        render_status(out, collect_status(settings, engine))
+        console.print(f"\nDemo database: {database.resolve()}  (try: sqlite3 {database} .tables)")
+
+
+@app.command("fake-api")
+def fake_api(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port (0 = any free port).")] = 8750,
+    seed: Annotated[int, typer.Option(help="Catalogue seed.")] = 42,
+) -> None:
+    """Serve the bundled fake TMDb under /3/ and fake OMDb under /omdb/ until stopped."""
+    from tmdbsync.fakeapi import serve
+
+    serve(host=host, port=port, seed=seed)
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Apply the Alembic migrations to TMDBSYNC_DATABASE_URL."""
+    settings = _settings()
+    try:
+        upgrade(make_engine(settings.database_url))
+    except TmdbsyncError as exc:
+        raise _fail(exc) from None
+    out.print(f"database {settings.safe_database_url} is up to date")
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,433 @@
+"""The schema of CONTRACT.md as SQLAlchemy 2 models (the Alembic migration mirrors this file).
+
+Child rows (cast, crew, images, …) carry no natural unique key: a re-sync replaces a title's
+children in one transaction, so duplicates cannot build up and odd payloads (a credit listed twice)
+still store.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+def _content_fk() -> Mapped[int]:
+    return mapped_column(ForeignKey("content.id", ondelete="CASCADE"), index=True)
+
+
+def _person_fk() -> Mapped[int]:
+    return mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+
+
+def _episode_fk() -> Mapped[int]:
+    return mapped_column(ForeignKey("episode.id", ondelete="CASCADE"), index=True)
+
+
+class ContentSyncLog(Base):
+    """Progress of one (type, year, month) batch: the seed design's ContentSyncLog."""
+
+    __tablename__ = "content_sync_log"
+    __table_args__ = (UniqueConstraint("type", "year", "month"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    type: Mapped[str] = mapped_column(String(8))
+    year: Mapped[int] = mapped_column(Integer)
+    month: Mapped[int] = mapped_column(Integer)
+    is_completed: Mapped[bool] = mapped_column(Boolean, default=False)
+    last_completed_page: Mapped[int] = mapped_column(Integer, default=0)
+    total_pages: Mapped[int | None] = mapped_column(Integer)
+    total_results: Mapped[int | None] = mapped_column(Integer)
+    notes: Mapped[str | None] = mapped_column(String(500))
+    last_synced_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class ContentSyncWindow(Base):
+    """A date range of one log row, paged on its own: TMDb serves at most 500 discover pages.
+
+    A month starts as one window; a window listing more than 500 pages is split in halves, down
+    to single days. The log row's `last_completed_page` and `total_pages` are the sums over its
+    windows, and it is completed when every window is. `passes`, `scan_run`, `spanned` and
+    `found_new` decide whether a finished scan is re-listed to catch titles that moved between
+    pages while it ran (see sync/log.py).
+    """
+
+    __tablename__ = "content_sync_window"
+    __table_args__ = (UniqueConstraint("log_id", "gte"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    log_id: Mapped[int] = mapped_column(
+        ForeignKey("content_sync_log.id", ondelete="CASCADE"), index=True
+    )
+    gte: Mapped[date] = mapped_column(Date)
+    lte: Mapped[date] = mapped_column(Date)
+    is_completed: Mapped[bool] = mapped_column(Boolean, default=False)
+    last_completed_page: Mapped[int] = mapped_column(Integer, default=0)
+    total_pages: Mapped[int | None] = mapped_column(Integer)
+    total_results: Mapped[int | None] = mapped_column(Integer)
+    passes: Mapped[int] = mapped_column(Integer, default=0)
+    scan_run: Mapped[str | None] = mapped_column(String(32))
+    spanned: Mapped[bool] = mapped_column(Boolean, default=False)
+    found_new: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Content(Base):
+    """A movie or a TV show; `synced_at` is set in the same transaction as its child rows."""
+
+    __tablename__ = "content"
+    __table_args__ = (
+        UniqueConstraint("type", "tmdb_id"),
+        Index("ix_content_omdb_pending", "omdb_status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    type: Mapped[str] = mapped_column(String(8))
+    tmdb_id: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str | None] = mapped_column(Text)
+    original_title: Mapped[str | None] = mapped_column(Text)
+    original_language: Mapped[str | None] = mapped_column(Text)
+    overview: Mapped[str | None] = mapped_column(Text)
+    tagline: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str | None] = mapped_column(Text)
+    release_date: Mapped[date | None] = mapped_column(Date)
+    last_air_date: Mapped[date | None] = mapped_column(Date)
+    runtime: Mapped[int | None] = mapped_column(Integer)
+    budget: Mapped[int | None] = mapped_column(BigInteger)
+    revenue: Mapped[int | None] = mapped_column(BigInteger)
+    homepage: Mapped[str | None] = mapped_column(Text)
+    popularity: Mapped[float | None] = mapped_column(Float)
+    vote_average: Mapped[float | None] = mapped_column(Float)
+    vote_count: Mapped[int | None] = mapped_column(Integer)
+    poster_path: Mapped[str | None] = mapped_column(Text)
+    backdrop_path: Mapped[str | None] = mapped_column(Text)
+    adult: Mapped[bool | None] = mapped_column(Boolean)
+    in_production: Mapped[bool | None] = mapped_column(Boolean)
+    number_of_seasons: Mapped[int | None] = mapped_column(Integer)
+    number_of_episodes: Mapped[int | None] = mapped_column(Integer)
+    episode_run_time: Mapped[int | None] = mapped_column(Integer)
+    imdb_id: Mapped[str | None] = mapped_column(Text, index=True)
+    facebook_id: Mapped[str | None] = mapped_column(Text)
+    instagram_id: Mapped[str | None] = mapped_column(Text)
+    twitter_id: Mapped[str | None] = mapped_column(Text)
+    wikidata_id: Mapped[str | None] = mapped_column(Text)
+    tvdb_id: Mapped[int | None] = mapped_column(Integer)
+    synced_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    omdb_status: Mapped[str | None] = mapped_column(String(16))
+    omdb_checked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class Genre(Base):
+    __tablename__ = "genre"
+    __table_args__ = (UniqueConstraint("type", "tmdb_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    type: Mapped[str] = mapped_column(String(8))
+    tmdb_id: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str | None] = mapped_column(Text)
+
+
+class ContentGenre(Base):
+    __tablename__ = "content_genre"
+    __table_args__ = (UniqueConstraint("content_id", "genre_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    content_id: Mapped[int] = _content_fk()
+    genre_id: Mapped[int] = mapped_column(ForeignKey("genre.id", ondelete="CASCADE"), index=True)
+
+
+class Keyword(Base):
+    __tablename__ = "keyword"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tmdb_id: Mapped[int] = mapped_column(Integer, unique=True)
+    name: Mapped[str | None] = mapped_column(Text)
+
+
+class ContentKeyword(Base):
+    __tablename__ = "content_keyword"
+    __table_args__ = (UniqueConstraint("content_id", "keyword_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    content_id: Mapped[int] = _content_fk()
+    keyword_id: Mapped[int] = mapped_column(
+        ForeignKey("keyword.id", ondelete="CASCADE"), index=True
+    )
+
+
+class Person(Base):
+    """A person seen in any credit; `enriched_at` is set once `/person/{id}` was fetched."""
+
+    __tablename__ = "person"
+    __table_args__ = (Index("ix_person_queue", "enriched_at", "is_principal"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tmdb_id: Mapped[int] = mapped_column(Integer, unique=True)
+    name: Mapped[str | None] = mapped_column(Text)
+    gender: Mapped[int | None] = mapped_column(Integer)
+    known_for_department: Mapped[str | None] = mapped_column(Text)
+    profile_path: Mapped[str | None] = mapped_column(Text)
+    popularity: Mapped[float | None] = mapped_column(Float)
+    biography: Mapped[str | None] = mapped_column(Text)
+    birthday: Mapped[date | None] = mapped_column(Date)
+    deathday: Mapped[date | None] = mapped_column(Date)
+    place_of_birth: Mapped[str | None] = mapped_column(Text)
+    homepage: Mapped[str | None] = mapped_column(Text)
+    imdb_id: Mapped[str | None] = mapped_column(Text)
+    facebook_id: Mapped[str | None] = mapped_column(Text)
+    instagram_id: Mapped[str | None] = mapped_column(Text)
+    twitter_id: Mapped[str | None] = mapped_column(Text)
+    wikidata_id: Mapped[str | None] = mapped_column(Text)
+    is_principal: Mapped[bool] = mapped_column(Boolean, default=False)
+    enriched_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    enrich_error: Mapped[str | None] = mapped_column(String(200))
+    enriched_bucket: Mapped[str | None] = mapped_column(String(8))
+
+
+class PersonImage(Base):
+    __tablename__ = "person_image"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = _person_fk()
+    file_path: Mapped[str] = mapped_column(Text)
+    width: Mapped[int | None] = mapped_column(Integer)
+    height: Mapped[int | None] = mapped_column(Integer)
+    aspect_ratio: Mapped[float | None] = mapped_column(Float)
+    iso_639_1: Mapped[str | None] = mapped_column(Text)
+    vote_average: Mapped[float | None] = mapped_column(Float)
+    vote_count: Mapped[int | None] = mapped_column(Integer)
+
+
+class ContentCast(Base):
+    __tablename__ = "content_cast"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    content_id: Mapped[int] = _content_fk()
+    person_id: Mapped[int] = _person_fk()
+    credit_id: Mapped[str | None] = mapped_column(Text)
+    character: Mapped[str | None] = mapped_column(Text)
+    cast_order: Mapped[int | None] = mapped_column(Integer)
+
+
+class ContentCrew(Base):
+    __tablename__ = "content_crew"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    content_id: Mapped[int] = _content_fk()
+    person_id: Mapped[int] = _person_fk()
+    credit_id: Mapped[str | None] = mapped_column(Text)
+    department: Mapped[str | None] = mapped_column(Text)
+    job: Mapped[str | None] = mapped_column(Text)
+
+
+class ContentImage(Base):
+    __tablename__ = "content_image"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    content_id: Mapped[int] = _content_fk()
+    image_type: Mapped[str] = mapped_column(Text)
+    file_path: Mapped[str] = mapped_column(Text)
+    width: Mapped[int | None] = mapped_column(Integer)
+    height: Mapped[int | None] = mapped_column(Integer)
+    aspect_ratio: Mapped[float | None] = mapped_column(Float)
+    iso_639_1: Mapped[str | None] = mapped_column(Text)
+    vote_average: Mapped[float | None] = mapped_column(Float)
+    vote_count: Mapped[int | None] = mapped_column(Integer)
+
+
+class ContentVideo(Base):
+    __tablename__ = "content_video"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    content_id: Mapped[int] = _content_fk()
+    tmdb_video_id: Mapped[str | None] = mapped_column(Text)
+    video_key: Mapped[str | None] = mapped_column(Text)
+    site: Mapped[str | None] = mapped_column(Text)
+    video_type: Mapped[str | None] = mapped_column(Text)
+    name: Mapped[str | None] = mapped_column(Text)
+    official: Mapped[bool | None] = mapped_column(Boolean)
+    published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    iso_639_1: Mapped[str | None] = mapped_column(Text)
+    iso_3166_1: Mapped[str | None] = mapped_column(Text)
+    size: Mapped[int | None] = mapped_column(Integer)
+
+
+class ContentRating(Base):
+    __tablename__ = "content_rating"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    content_id: Mapped[int] = _content_fk()
+    source: Mapped[str] = mapped_column(Text)
+    value: Mapped[str | None] = mapped_column(Text)
+
+
+class ContentAward(Base):
+    __tablename__ = "content_award"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    content_id: Mapped[int] = mapped_column(
+        ForeignKey("content.id", ondelete="CASCADE"), unique=True
+    )
+    summary: Mapped[str | None] = mapped_column(Text)
+    wins: Mapped[int | None] = mapped_column(Integer)
+    nominations: Mapped[int | None] = mapped_column(Integer)
+
+
+class ContentTrakt(Base):
+    """Trakt's community numbers for a title: ratings and how much it is watched."""
+
+    __tablename__ = "content_trakt"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    content_id: Mapped[int] = mapped_column(
+        ForeignKey("content.id", ondelete="CASCADE"), unique=True
+    )
+    status: Mapped[str] = mapped_column(String(16))
+    rating: Mapped[float | None] = mapped_column(Float)
+    votes: Mapped[int | None] = mapped_column(Integer)
+    distribution: Mapped[str | None] = mapped_column(Text)
+    watchers: Mapped[int | None] = mapped_column(Integer)
+    plays: Mapped[int | None] = mapped_column(Integer)
+    collectors: Mapped[int | None] = mapped_column(Integer)
+    comments: Mapped[int | None] = mapped_column(Integer)
+    lists: Mapped[int | None] = mapped_column(Integer)
+    favorited: Mapped[int | None] = mapped_column(Integer)
+    recommended: Mapped[int | None] = mapped_column(Integer)
+    fetched_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class ContentSeason(Base):
+    __tablename__ = "content_season"
+    __table_args__ = (UniqueConstraint("content_id", "season_number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    content_id: Mapped[int] = _content_fk()
+    tmdb_id: Mapped[int | None] = mapped_column(Integer)
+    season_number: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str | None] = mapped_column(Text)
+    overview: Mapped[str | None] = mapped_column(Text)
+    air_date: Mapped[date | None] = mapped_column(Date)
+    episode_count: Mapped[int | None] = mapped_column(Integer)
+    poster_path: Mapped[str | None] = mapped_column(Text)
+    vote_average: Mapped[float | None] = mapped_column(Float)
+
+
+class Episode(Base):
+    __tablename__ = "episode"
+    __table_args__ = (UniqueConstraint("season_id", "episode_number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    season_id: Mapped[int] = mapped_column(
+        ForeignKey("content_season.id", ondelete="CASCADE"), index=True
+    )
+    tmdb_id: Mapped[int | None] = mapped_column(Integer)
+    episode_number: Mapped[int] = mapped_column(Integer)
+    episode_type: Mapped[str | None] = mapped_column(Text)
+    name: Mapped[str | None] = mapped_column(Text)
+    overview: Mapped[str | None] = mapped_column(Text)
+    air_date: Mapped[date | None] = mapped_column(Date)
+    runtime: Mapped[int | None] = mapped_column(Integer)
+    production_code: Mapped[str | None] = mapped_column(Text)
+    still_path: Mapped[str | None] = mapped_column(Text)
+    vote_average: Mapped[float | None] = mapped_column(Float)
+    vote_count: Mapped[int | None] = mapped_column(Integer)
+
+
+class EpisodeCast(Base):
+    __tablename__ = "episode_cast"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    episode_id: Mapped[int] = _episode_fk()
+    person_id: Mapped[int] = _person_fk()
+    credit_id: Mapped[str | None] = mapped_column(Text)
+    character: Mapped[str | None] = mapped_column(Text)
+    cast_order: Mapped[int | None] = mapped_column(Integer)
+    is_guest: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class EpisodeCrew(Base):
+    __tablename__ = "episode_crew"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    episode_id: Mapped[int] = _episode_fk()
+    person_id: Mapped[int] = _person_fk()
+    credit_id: Mapped[str | None] = mapped_column(Text)
+    department: Mapped[str | None] = mapped_column(Text)
+    job: Mapped[str | None] = mapped_column(Text)
+
+
+class ContentChangeLog(Base):
+    """Progress through TMDb's daily change feed, once base sync of a kind is complete."""
+
+    __tablename__ = "content_change_log"
+    __table_args__ = (UniqueConstraint("type", "day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    type: Mapped[str] = mapped_column(String(8))
+    day: Mapped[date] = mapped_column(Date)
+    is_completed: Mapped[bool] = mapped_column(Boolean, default=False)
+    last_completed_page: Mapped[int] = mapped_column(Integer, default=0)
+    total_pages: Mapped[int | None] = mapped_column(Integer)
+    refreshed: Mapped[int] = mapped_column(Integer, default=0)
+    last_synced_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class ApiUsage(Base):
+    """Requests reserved per provider, UTC day and bucket; incremented before each request."""
+
+    __tablename__ = "api_usage"
+    __table_args__ = (UniqueConstraint("provider", "day", "bucket"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    provider: Mapped[str] = mapped_column(String(8))
+    day: Mapped[date] = mapped_column(Date)
+    bucket: Mapped[str] = mapped_column(String(8))
+    requests: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class SkippedTitle(Base):
+    """A discovered title we could not store (404, bad payload): recorded, not retried daily."""
+
+    __tablename__ = "skipped_title"
+    __table_args__ = (UniqueConstraint("type", "tmdb_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    type: Mapped[str] = mapped_column(String(8))
+    tmdb_id: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(String(500))
+    first_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class SyncLock(Base):
+    """At most one running sync per database: a row per holder with a heartbeat."""
+
+    __tablename__ = "sync_lock"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(32), unique=True)
+    holder: Mapped[str] = mapped_column(String(200))
+    heartbeat_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

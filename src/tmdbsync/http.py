@@ -1,0 +1,406 @@
+"""HTTP shared by TMDb and OMDb: exact rate limiting, quota reservation, retries, key redaction.
+
+Every attempt waits for the provider's rate limiter and is then reserved in the quota ledger just
+before it leaves, so retries are paid for like any request and a crash over-counts only requests
+that were on the wire. Keys travel in query strings (`api_key=`,
+`apikey=`), so every message this module produces is built from a redacted path, and exceptions
+are raised outside `except` blocks so no transport error carrying the full URL is chained to them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import math
+import random
+import re
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from functools import partial
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Self
+from urllib.parse import quote, quote_plus, urlencode
+
+import httpx
+
+from tmdbsync.errors import (
+    AuthError,
+    BadPayload,
+    NotFoundError,
+    QuotaExhausted,
+    RequestRejected,
+    RetryableError,
+)
+from tmdbsync.quota import Bucket, QuotaLedger
+
+if TYPE_CHECKING:
+    from tmdbsync.settings import RateLimit, Settings
+
+log = logging.getLogger("tmdbsync.http")
+
+_KEY_IN_QUERY = re.compile(r"(?i)\b(api_?key=)[^&\s\"'#]+")
+OMDB_LIMIT_REACHED = "Request limit reached!"
+SEND_MARGIN = 0.025  # seconds added to every rate-limit window, for admission-to-wire jitter
+
+
+class RateLimiter:
+    """A sliding log: a request starts only if fewer than N started in the last W seconds.
+
+    Unlike a token bucket (which lets 2N through around a window edge), this holds in *any*
+    window of W seconds, which is what a provider's own sliding counter checks.
+    """
+
+    def __init__(
+        self,
+        requests: int,
+        window: float,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        margin: float = 0.0,
+    ) -> None:
+        if requests < 1 or window <= 0:
+            raise ValueError("a rate limit needs at least 1 request in a positive window")
+        self.requests = requests
+        self.window = window
+        # A request leaves a little after it is admitted (another thread may hold the GIL for a
+        # few milliseconds): spacing windows by `margin` more keeps the server's count exact too.
+        self.margin = margin
+        self.clock = clock
+        self._sleep = sleep
+        self._starts: deque[float] = deque(maxlen=requests)
+        self._blocked_until = -math.inf
+        self._lock = asyncio.Lock()
+
+    async def acquire(self, before_start: Callable[[], Awaitable[object]] | None = None) -> None:
+        """Wait for a free slot and record its start; waiters are served first come, first out.
+
+        `before_start` runs once the slot is free, before it is recorded (the caller reserves
+        quota there, so a request is paid for only when it is about to leave); if it raises, no
+        slot is taken. Recording after it keeps the window exact however long it took: the
+        window only slides forward, so the slot is still free.
+        """
+        async with self._lock:
+            while True:
+                now = self.clock()
+                ready = self._blocked_until
+                if len(self._starts) == self.requests:
+                    ready = max(ready, self._starts[0] + self.window + self.margin)
+                if now >= ready:
+                    if before_start is not None:
+                        await before_start()
+                    self._starts.append(self.clock())
+                    return
+                await self._sleep(ready - now)
+
+    def block_until(self, when: float) -> None:
+        """Hold every request of this provider until `when` (on `clock`), e.g. for Retry-After."""
+        self._blocked_until = max(self._blocked_until, when)
+
+
+def redact(text: str, secrets: Iterable[str]) -> str:
+    """`text` with every secret (also URL-encoded) and any api_key=/apikey= value as `***`."""
+    variants = {form for secret in secrets if secret for form in _encodings(secret)}
+    for variant in sorted(variants, key=len, reverse=True):
+        text = text.replace(variant, "***")
+    return _KEY_IN_QUERY.sub(r"\1***", text)
+
+
+def _encodings(secret: str) -> tuple[str, str, str]:
+    return secret, quote(secret, safe=""), quote_plus(secret)
+
+
+class RedactingFilter(logging.Filter):
+    """Rewrites each record's text through `redact`, for handlers that also see other libraries."""
+
+    def __init__(self, secrets: Iterable[str] = ()) -> None:
+        super().__init__()
+        self.secrets = tuple(secrets)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except (TypeError, ValueError):  # a bad format string must not break the caller
+            message = f"{record.msg} {record.args}"
+        record.msg = redact(message, self.secrets)
+        record.args = None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = redact(record.exc_text, self.secrets)
+        if record.stack_info:
+            record.stack_info = redact(record.stack_info, self.secrets)
+        return True
+
+
+_TRANSPORT_FILTER = RedactingFilter()
+
+
+def _quiet_transport_loggers() -> None:
+    """httpx logs every full URL (with the key) at INFO: default it to WARNING and redact it."""
+    for name in ("httpx", "httpcore"):
+        logger = logging.getLogger(name)
+        if logger.level == logging.NOTSET:
+            logger.setLevel(logging.WARNING)
+        logger.addFilter(_TRANSPORT_FILTER)
+
+
+@dataclass(frozen=True)
+class _Retry:
+    """Why an attempt failed transiently, and how long the server asked us to wait."""
+
+    reason: str
+    malformed: bool = False
+    rate_limited: bool = False
+    retry_after: float | None = None
+
+
+def _retry_after(value: str | None) -> float | None:
+    """Seconds from a Retry-After header (delta-seconds or HTTP date); None if absent or junk."""
+    if value is None:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
+def _provider_message(response: httpx.Response, body: Any) -> str:
+    """TMDb's `status_message`, OMDb's `Error`, or the start of the body."""
+    if isinstance(body, dict):
+        for field in ("status_message", "Error"):
+            if isinstance(body.get(field), str):
+                return str(body[field])
+    return response.text[:200].strip() or response.reason_phrase
+
+
+class ApiClient:
+    """One provider's HTTP: auth, quota reservation, rate limit, retries, redaction."""
+
+    def __init__(
+        self,
+        *,
+        provider: str,
+        base_url: str,
+        ledger: QuotaLedger,
+        limiter: RateLimiter,
+        auth_params: Mapping[str, str] = {},
+        headers: Mapping[str, str] = {},
+        secrets: Sequence[str] = (),
+        timeout: float = 30.0,
+        max_retries: int = 5,
+        max_retry_after: float = 120.0,
+        max_connections: int = 16,
+        transport: httpx.AsyncBaseTransport | None = None,
+        backoff_base: float = 0.5,
+        backoff_cap: float = 30.0,
+    ) -> None:
+        self.provider = provider
+        self.ledger = ledger
+        self.limiter = limiter
+        self._auth_params = dict(auth_params)
+        self._secrets = (*secrets, *auth_params.values())
+        self._timeout = timeout
+        self._max_retries = max_retries
+        self._max_retry_after = max_retry_after
+        self._backoff_base = backoff_base
+        self._backoff_cap = backoff_cap
+        self._in_flight = asyncio.Semaphore(max_connections)
+        # Buckets (or "*" for all) the provider told us to leave alone for this run.
+        self._stopped: dict[str, str] = {}
+        _quiet_transport_loggers()
+        self._client = httpx.AsyncClient(
+            base_url=base_url,
+            headers={"Accept": "application/json", **headers},
+            timeout=httpx.Timeout(timeout),
+            limits=httpx.Limits(
+                max_connections=max_connections, max_keepalive_connections=max_connections
+            ),
+            follow_redirects=True,
+            transport=transport,
+        )
+
+    @classmethod
+    def from_settings(
+        cls,
+        settings: Settings,
+        *,
+        provider: str,
+        base_url: str,
+        ledger: QuotaLedger,
+        rate_limit: RateLimit,
+        auth_params: Mapping[str, str] = {},
+        headers: Mapping[str, str] = {},
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> ApiClient:
+        """A client with the retry, timeout and pool settings every provider shares."""
+        return cls(
+            provider=provider,
+            base_url=base_url,
+            ledger=ledger,
+            limiter=RateLimiter(rate_limit.requests, rate_limit.window, margin=SEND_MARGIN),
+            auth_params=auth_params,
+            headers=headers,
+            secrets=settings.secrets(),
+            timeout=settings.http_timeout,
+            max_retries=settings.max_retries,
+            max_retry_after=settings.max_retry_after,
+            max_connections=settings.concurrency,
+            transport=transport,
+        )
+
+    def __repr__(self) -> str:
+        return f"ApiClient(provider={self.provider!r}, base_url={str(self._client.base_url)!r})"
+
+    def redact(self, text: str) -> str:
+        return redact(text, self._secrets)
+
+    async def get(
+        self, path: str, params: Mapping[str, str | int] | None = None, *, bucket: Bucket
+    ) -> Any:
+        """GET `path` and return its parsed JSON, retrying what is transient."""
+        query = {name: str(value) for name, value in (params or {}).items()}
+        shown = self.redact(f"{path}?{urlencode(query)}" if query else path or "/")
+        attempts = self._max_retries + 1
+        for attempt in range(attempts):
+            # At most `max_connections` requests are reserved and not yet answered: a request
+            # never waits for the rate limit or a pooled connection while already paid for, so
+            # a crash over-counts only what was on the wire.
+            async with self._in_flight:
+                self._check_stopped(bucket)
+                # The reservation runs in a thread, so a busy database (another process holding
+                # its write lock) does not stall the event loop and every request in flight.
+                await self.limiter.acquire(partial(asyncio.to_thread, self.ledger.reserve, bucket))
+                log.debug("%s GET %s (attempt %d/%d)", self.provider, shown, attempt + 1, attempts)
+                outcome = await self._attempt(path, query, bucket, shown)
+            if not isinstance(outcome, _Retry):
+                return outcome
+            delay = self._backoff(attempt) if outcome.retry_after is None else outcome.retry_after
+            if outcome.rate_limited:
+                # Every request of this provider waits in acquire(), not just this one.
+                self.limiter.block_until(self.limiter.clock() + delay)
+            if attempt == self._max_retries:
+                break
+            log.warning(
+                "%s GET %s failed (%s); retry %d/%d in %.2f s",
+                self.provider,
+                shown,
+                outcome.reason,
+                attempt + 1,
+                self._max_retries,
+                delay,
+            )
+            if not outcome.rate_limited:
+                await asyncio.sleep(delay)
+        error = BadPayload if outcome.malformed else RetryableError
+        raise error(
+            f"{self.provider} GET {shown}: {outcome.reason} (gave up after {attempts} attempts)"
+        )
+
+    async def _attempt(
+        self, path: str, query: dict[str, str], bucket: Bucket, shown: str
+    ) -> Any | _Retry:
+        """One request: its JSON, a _Retry, or a raised error for what retrying cannot fix."""
+        sent = await self._send(path, query)
+        if isinstance(sent, str):
+            return _Retry(sent)
+        response, body, parse_error = sent
+        if (
+            self.provider == "omdb"
+            and isinstance(body, dict)
+            and body.get("Error") == OMDB_LIMIT_REACHED
+        ):
+            # The provider's limit for the day, whatever the bucket: nothing more goes out.
+            raise self._stop("*", bucket, "OMDb request limit reached")
+        status = response.status_code
+        if response.is_success:
+            if parse_error is not None:
+                return _Retry(
+                    f"malformed JSON in HTTP {status} body: {parse_error}", malformed=True
+                )
+            return body
+        message = self.redact(_provider_message(response, body))
+        where = f"{self.provider} GET {shown}: HTTP {status}"
+        if status in (401, 403):
+            raise AuthError(f"{where}: credentials rejected: {message}")
+        if status == 404:
+            raise NotFoundError(f"{where}: {message}")
+        if status == 429:
+            retry_after = _retry_after(response.headers.get("Retry-After"))
+            if retry_after is not None and retry_after > self._max_retry_after:
+                raise self._stop(bucket, bucket, f"rate limited for {retry_after:g} s")
+            return _Retry(f"HTTP 429: {message}", rate_limited=True, retry_after=retry_after)
+        if status >= 500:
+            return _Retry(f"HTTP {status}: {message}")
+        raise RequestRejected(f"{where}: {message}")
+
+    async def _send(
+        self, path: str, query: dict[str, str]
+    ) -> tuple[httpx.Response, Any, str | None] | str:
+        """The response with its JSON (or why it did not parse), or why nothing usable arrived.
+
+        The deadline covers the whole exchange, so a server dripping its body cannot stretch it.
+        """
+        try:
+            async with asyncio.timeout(self._timeout):
+                response = await self._client.get(path, params={**query, **self._auth_params})
+        except TimeoutError:
+            return f"no complete response within {self._timeout:g} s"
+        except httpx.RequestError as exc:
+            return self.redact(f"{type(exc).__name__}: {exc}")
+        try:
+            return response, response.json(), None
+        except ValueError as exc:
+            return response, None, self.redact(str(exc))
+
+    def _stop(self, scope: str, bucket: Bucket, reason: str) -> QuotaExhausted:
+        """Refuse every later request of `scope` (a bucket, or "*") in this run, for `reason`."""
+        self._stopped.setdefault(scope, reason)
+        return QuotaExhausted(self.provider, bucket, reason)
+
+    def _check_stopped(self, bucket: Bucket) -> None:
+        reason = self._stopped.get("*") or self._stopped.get(bucket)
+        if reason is not None:
+            raise QuotaExhausted(self.provider, bucket, reason)
+
+    def _backoff(self, attempt: int) -> float:
+        """Capped full-jitter exponential backoff, so concurrent retries spread out."""
+        return random.uniform(0, min(self._backoff_cap, self._backoff_base * 2**attempt))
+
+    async def aclose(self) -> None:
+        await self._client.aclose()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+
+class EndpointClient:
+    """What the typed endpoint clients (TMDb, OMDb, Trakt) share: one ApiClient, closed with it."""
+
+    def __init__(self, api: ApiClient) -> None:
+        self.api = api
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.api!r})"
+
+    async def aclose(self) -> None:
+        await self.api.aclose()

@@ -1,0 +1,175 @@
+"""The persistent daily request ledger (`api_usage`).
+
+A request is counted in its own committed transaction *before* it is sent, so a crash can only
+over-count by the request in flight, never under-count; the conditional increment makes the check
+and the count one atomic step, so several processes sharing a database never overspend.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from typing import Literal
+
+from sqlalchemy import Connection, Engine, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.sql.elements import ColumnElement
+
+from tmdbsync.db.models import ApiUsage
+from tmdbsync.errors import QuotaExhausted
+
+Bucket = Literal["movie", "tv"]
+BUCKETS: tuple[Bucket, ...] = ("movie", "tv")
+
+
+def utc_today() -> date:
+    """The quota day: TMDb and OMDb count per UTC day, whatever the local time zone."""
+    return datetime.now(UTC).date()
+
+
+class QuotaLedger:
+    """One provider's daily quota, split between the movie and TV buckets."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        provider: str,
+        daily_quota: int,
+        movie_share: float,
+        *,
+        lend: bool = False,
+        today: Callable[[], date] = utc_today,
+        lease: int = 1,
+    ) -> None:
+        if daily_quota < 0 or not 0.0 <= movie_share <= 1.0:
+            raise ValueError("daily_quota must be >= 0 and movie_share within [0, 1]")
+        self.engine = engine
+        self.provider = provider
+        self.daily_quota = daily_quota
+        self.movie_share = movie_share
+        self.lend = lend
+        self.today = today
+        self.borrowing: set[Bucket] = set()
+        # Reserving `lease` requests per transaction saves a commit per request at high rates;
+        # unused ones are given back by release(). A crash over-counts them, never under-counts.
+        self.lease = max(1, lease)
+        self._leased: dict[Bucket, int] = {}
+        self._leased_day: date | None = None
+        self._lock = threading.Lock()
+
+    def lend_to(self, bucket: Bucket) -> None:
+        """Let `bucket` use the other bucket's unused share (it has nothing left to sync)."""
+        if self.lend:
+            self.borrowing.add(bucket)
+
+    def __repr__(self) -> str:
+        return f"QuotaLedger(provider={self.provider!r}, daily_quota={self.daily_quota})"
+
+    def limit(self, bucket: Bucket) -> int | None:
+        """The bucket's share of the day; None when the quota is unlimited."""
+        if self.daily_quota == 0:
+            return None
+        movie = math.floor(self.daily_quota * self.movie_share)
+        return movie if bucket == "movie" else self.daily_quota - movie
+
+    def used(self, bucket: Bucket, day: date | None = None) -> int:
+        return self.usage(day).get(bucket, 0)
+
+    def remaining(self, bucket: Bucket) -> int | None:
+        """What the bucket's own share still allows today (borrowing not included)."""
+        limit = self.limit(bucket)
+        if limit is None:
+            return None
+        unused = self._leased.get(bucket, 0) if self._leased_day == self.today() else 0
+        return max(0, limit - self.used(bucket)) + unused
+
+    def usage(self, day: date | None = None) -> dict[str, int]:
+        """Requests per bucket on `day` (today by default), 0 for a bucket not used that day."""
+        query = select(ApiUsage.bucket, ApiUsage.requests).where(
+            ApiUsage.provider == self.provider, ApiUsage.day == (day or self.today())
+        )
+        with self.engine.connect() as connection:
+            return dict.fromkeys(BUCKETS, 0) | dict(connection.execute(query).tuples().all())
+
+    def reserve(self, bucket: Bucket, *, borrow: bool = False) -> None:
+        """Count one request against today's quota, or raise QuotaExhausted without counting.
+
+        `borrow` (honoured only when the ledger lends) lets the bucket pass its share as long as
+        the provider's total for the day stays under the daily quota.
+        """
+        day = self.today()
+        with self._lock:
+            if self._leased_day != day:
+                self._give_back()
+            if self._leased.get(bucket, 0) > 0:
+                self._leased[bucket] -= 1
+                return
+            for count in sorted({self.lease, 1}, reverse=True):
+                if self._take(day, bucket, count, borrow or bucket in self.borrowing):
+                    self._leased[bucket] = count - 1
+                    self._leased_day = day
+                    return
+        raise QuotaExhausted(self.provider, bucket)
+
+    def release(self) -> None:
+        """Give back requests reserved ahead and not sent (end of a run)."""
+        with self._lock:
+            self._give_back()
+
+    def _give_back(self) -> None:
+        if self._leased_day is not None:
+            with self.engine.begin() as connection:
+                for bucket, count in self._leased.items():
+                    if count:
+                        connection.execute(
+                            update(ApiUsage)
+                            .where(
+                                ApiUsage.provider == self.provider,
+                                ApiUsage.day == self._leased_day,
+                                ApiUsage.bucket == bucket,
+                            )
+                            .values(requests=ApiUsage.requests - count)
+                        )
+        self._leased = {}
+        self._leased_day = None
+
+    def _take(self, day: date, bucket: Bucket, count: int, borrow: bool) -> bool:
+        """Add `count` to the bucket's row in one committed transaction if the quota allows."""
+        limit = self.limit(bucket)
+        row = (ApiUsage.provider == self.provider) & (ApiUsage.day == day)
+        conditions: list[ColumnElement[bool]] = [row, ApiUsage.bucket == bucket]
+        with self.engine.begin() as connection:
+            # With lending, one bucket's spending limits the other's, so every reservation of the
+            # day checks the total and must see the other bucket's row locked and up to date.
+            shared = self.lend and limit is not None
+            for name in BUCKETS if shared else (bucket,):
+                self._ensure_row(connection, day, name)
+            if shared:
+                locked = select(ApiUsage.id).where(row).order_by(ApiUsage.bucket)
+                connection.execute(locked.with_for_update())
+                total = (
+                    select(func.coalesce(func.sum(ApiUsage.requests), 0))
+                    .where(row)
+                    .scalar_subquery()
+                )
+                conditions.append(total + count <= self.daily_quota)
+            if limit is not None and not (self.lend and borrow):
+                conditions.append(ApiUsage.requests + count <= limit)
+            result = connection.execute(
+                update(ApiUsage)
+                .where(*conditions)
+                .values(requests=ApiUsage.requests + count)
+                .execution_options(synchronize_session=False)
+            )
+            return bool(result.rowcount)
+
+    def _ensure_row(self, connection: Connection, day: date, bucket: Bucket) -> None:
+        """Create the (provider, day, bucket) row at 0 unless a concurrent writer already did."""
+        insert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
+        connection.execute(
+            insert(ApiUsage)
+            .values(provider=self.provider, day=day, bucket=bucket, requests=0)
+            .on_conflict_do_nothing(index_elements=["provider", "day", "bucket"])
+        )

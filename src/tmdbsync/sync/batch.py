@@ -1,0 +1,132 @@
+"""One batch = one discover page of one kind: FetchNextMoviesBatch / FetchNextSeriesBatch.
+
+Movies and TV share this routine; they differ only in what `fetch_title` asks for.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from tmdbsync.errors import (
+    BadPayload,
+    FatalError,
+    NotFoundError,
+    QuotaExhausted,
+    RequestRejected,
+    RetryableError,
+)
+from tmdbsync.payloads import DiscoverItem, DiscoverPage, parse
+from tmdbsync.sync.bundle import Kind
+from tmdbsync.sync.context import SyncContext
+from tmdbsync.sync.fetch import fetch_title
+from tmdbsync.sync.log import TMDB_MAX_PAGE
+from tmdbsync.sync.writer import STORED
+
+
+async def run_page(ctx: SyncContext, kind: Kind) -> bool:
+    """Sync the next page of `kind`; False when every month up to END is complete.
+
+    Raises QuotaExhausted when the bucket is spent (before or during the page): titles already
+    stored stay stored, and the page is finished first thing next time.
+    """
+    ledger = ctx.tmdb_ledger
+    if ledger.remaining(kind) == 0 and kind not in ledger.borrowing:
+        raise QuotaExhausted("tmdb", kind)
+    row = await ctx.write(ctx.log.open_row, kind)
+    if row is None:
+        return False
+    page = row.next_page
+    ctx.progress.page_started(kind, row, page, ledger.remaining(kind))
+    gte, lte = row.window
+    raw = await ctx.tmdb.discover(kind, gte, lte, page, bucket=kind)
+    listing: DiscoverPage = parse(DiscoverPage, raw, f"discover/{kind} {row.label} page {page}")
+    total_results = listing.total_results or 0
+    total_pages = listing.total_pages or 0
+    if total_pages > TMDB_MAX_PAGE and await ctx.write(
+        ctx.log.split, row, total_pages, total_results
+    ):
+        # Pages past 500 are out of reach: page each half of the window on its own.
+        ctx.progress.message(f"{kind} {row.label}: {total_pages} pages, split in two")
+        return True
+    if (
+        row.total_results is not None
+        and row.last_completed_page > 0
+        and total_results != row.total_results
+    ):
+        note = (
+            f"{row.label} results changed {row.total_results}->{total_results} "
+            f"at page {page}: re-scanning from page 1"
+        )
+        if await ctx.write(ctx.log.restart, row, total_pages, total_results, note):
+            ctx.progress.message(f"{kind} {note}")
+            return True
+        # Re-scanned often enough: go on, the finished scan is listed once more to verify.
+
+    items = {item.id: item for item in listing.results}
+    done = await ctx.write(ctx.store.done_ids, kind, list(items))
+    todo = [item for item in items.values() if item.id not in done]
+    ctx.progress.titles_found(kind, len(todo))
+    notes = await fetch_and_store(ctx, kind, todo)
+    if total_pages > TMDB_MAX_PAGE and page == TMDB_MAX_PAGE:
+        notes.append(f"{total_pages} pages listed on {row.label}; TMDb serves {TMDB_MAX_PAGE}")
+    summary = f"page {page}: " + ", ".join(notes) if notes else None
+    if await ctx.write(
+        ctx.log.advance, row, page, total_pages, total_results, summary, new_titles=len(todo)
+    ):
+        ctx.summary.of(kind).pages += 1
+        ctx.progress.page_done(kind, row, page)
+    return True
+
+
+async def fetch_and_store(ctx: SyncContext, kind: Kind, items: list[DiscoverItem]) -> list[str]:
+    """Fetch and store `items` concurrently; returns a note per title recorded as skipped.
+
+    Every title is given its chance before a quota or transient failure is raised, so the titles
+    that made it are stored; the caller then does not advance its log.
+    """
+    outcomes = await asyncio.gather(
+        *(_title(ctx, kind, item) for item in items), return_exceptions=True
+    )
+    notes: list[str] = []
+    pending: BaseException | None = None
+    for item, outcome in zip(items, outcomes, strict=True):
+        if isinstance(outcome, FatalError):
+            raise outcome
+        if isinstance(outcome, QuotaExhausted | RetryableError):
+            pending = pending or outcome
+        elif isinstance(outcome, BaseException):
+            raise outcome
+        elif outcome != STORED:
+            notes.append(f"{item.id}: {outcome}")
+    if pending is not None:
+        raise pending
+    return notes
+
+
+async def _title(ctx: SyncContext, kind: Kind, item: DiscoverItem) -> str:
+    """Fetch and store one title; returns STORED or why it was recorded as skipped."""
+    tally = ctx.summary.of(kind)
+    try:
+        raw, episode_credits = await fetch_title(
+            ctx.tmdb,
+            kind,
+            item.id,
+            item.original_language,
+            episode_credits=ctx.settings.episode_credits == "episode",
+        )
+    except NotFoundError:
+        reason = "404 between discover and details"
+    except (BadPayload, RequestRejected) as exc:
+        reason = f"unusable response: {exc}"
+    else:
+        outcome = await ctx.titles.save(kind, item.id, raw, episode_credits)
+        if outcome == STORED:
+            tally.titles += 1
+        else:
+            tally.skipped += 1
+        ctx.progress.title_done(kind)
+        return outcome
+    await ctx.write(ctx.store.record_skip, kind, item.id, reason)
+    tally.skipped += 1
+    ctx.progress.title_done(kind)
+    return reason

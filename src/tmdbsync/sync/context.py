@@ -1,0 +1,124 @@
+"""What one sync run carries around: settings, clients, store, log, and its single writer."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Callable, Coroutine
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any, ParamSpec, TypeVar
+
+from tmdbsync.omdb import OmdbClient
+from tmdbsync.quota import QuotaLedger
+from tmdbsync.settings import Settings
+from tmdbsync.sync.bundle import Kind
+from tmdbsync.sync.log import LogRow, SyncLog
+from tmdbsync.sync.store import Store
+from tmdbsync.sync.writer import TitleWriter
+from tmdbsync.tmdb import TmdbClient
+from tmdbsync.trakt import TraktClient
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+class Progress:
+    """Hooks a front end may override to show a run as it goes; the defaults do nothing."""
+
+    def page_started(self, kind: Kind, row: LogRow, page: int, requests_left: int | None) -> None:
+        """A discover page is about to be fetched."""
+
+    def titles_found(self, kind: Kind, count: int) -> None:
+        """A page listed `count` titles still to fetch."""
+
+    def title_done(self, kind: Kind) -> None:
+        """One title was stored or recorded as unusable."""
+
+    def page_done(self, kind: Kind, row: LogRow, page: int) -> None:
+        """The log advanced past `page`."""
+
+    def message(self, text: str) -> None:
+        """Something worth a line of its own (a bucket stopped, a month restarted)."""
+
+
+@dataclass
+class KindTally:
+    pages: int = 0
+    titles: int = 0
+    skipped: int = 0
+    people: int = 0
+    omdb: int = 0
+    trakt: int = 0
+    refreshed: int = 0
+    stopped: str = ""
+
+
+@dataclass
+class Summary:
+    movie: KindTally = field(default_factory=KindTally)
+    tv: KindTally = field(default_factory=KindTally)
+
+    def of(self, kind: Kind) -> KindTally:
+        return self.movie if kind == "movie" else self.tv
+
+
+@dataclass
+class SyncContext:
+    settings: Settings
+    store: Store
+    log: SyncLog
+    tmdb: TmdbClient
+    omdb: OmdbClient | None
+    tmdb_ledger: QuotaLedger
+    omdb_ledger: QuotaLedger
+    progress: Progress = field(default_factory=Progress)
+    summary: Summary = field(default_factory=Summary)
+    trakt: TraktClient | None = None
+    paused: dict[str, str] = field(default_factory=dict)
+    writer: ThreadPoolExecutor = field(
+        default_factory=lambda: ThreadPoolExecutor(max_workers=1, thread_name_prefix="writer")
+    )
+    background: dict[str, asyncio.Task[None]] = field(default_factory=dict)
+
+    def in_background(self, name: str, start: Callable[[], Coroutine[Any, Any, None]]) -> None:
+        """Run `start()` as the one task called `name`, unless that one is still running.
+
+        For queues on another provider (OMDb) that need not hold up the TMDb pages: one task per
+        name at a time, so two never take the same queue rows. What a finished task raised is
+        raised here, at the caller's next turn.
+        """
+        task = self.background.get(name)
+        if task is not None and not task.done():
+            return
+        self.background.pop(name, None)
+        if task is not None:
+            task.result()
+        self.background[name] = asyncio.create_task(start(), name=name)
+
+    async def settle(self, name: str | None = None) -> None:
+        """Wait for the background task `name` (or every one); raise what it raised."""
+        names = list(self.background) if name is None else [name]
+        for each in names:
+            task = self.background.pop(each, None)
+            if task is not None:
+                await task
+
+    async def cancel_background(self) -> None:
+        for task in self.background.values():
+            task.cancel()
+        for task in self.background.values():
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        self.background.clear()
+
+    @cached_property
+    def titles(self) -> TitleWriter:
+        """The group-committing writer of fetched titles."""
+        return TitleWriter(self.store, self.write)
+
+    async def write(self, fn: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
+        """Run database work on the one writer thread, keeping the event loop free for I/O."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self.writer, lambda: fn(*args, **kwargs))

@@ -1,0 +1,77 @@
+"""The person queue: `/person/{id}` once per person ever, within the bucket's quota.
+
+Policy `principal` (default) enriches top-billed cast and key crew, `all` everyone credited, `none`
+nobody. People may take at most TMDBSYNC_PEOPLE_SHARE of the requests a bucket spends in a day, so
+content keeps moving every day; once a bucket has no content left, people may use the rest.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+from datetime import UTC, datetime, time
+
+from tmdbsync.errors import (
+    BadPayload,
+    FatalError,
+    NotFoundError,
+    QuotaExhausted,
+    RequestRejected,
+    RetryableError,
+)
+from tmdbsync.payloads import PersonDetails, parse
+from tmdbsync.sync.bundle import Kind
+from tmdbsync.sync.context import SyncContext
+
+BATCH = 100
+
+
+def _allowance(ctx: SyncContext, bucket: Kind) -> int:
+    """How many person requests keep people within their share of today's requests."""
+    share = ctx.settings.people_share
+    used = ctx.tmdb_ledger.used(bucket)
+    day_start = datetime.combine(ctx.tmdb_ledger.today(), time(), tzinfo=UTC)
+    people_today = ctx.store.people_enriched_since(day_start, bucket)
+    return max(0, math.floor((share * used - people_today) / (1 - share)))
+
+
+async def drain_people(ctx: SyncContext, bucket: Kind, *, rest_of_quota: bool = False) -> None:
+    """Enrich queued people; raises QuotaExhausted when the bucket runs dry."""
+    policy = ctx.settings.people
+    if policy == "none":
+        return
+    while True:
+        allowance = BATCH if rest_of_quota else await ctx.write(_allowance, ctx, bucket)
+        queue = await ctx.write(ctx.store.people_queue, policy, min(allowance, BATCH))
+        if not queue:
+            return
+        outcomes = await asyncio.gather(
+            *(_person(ctx, bucket, person_id) for person_id in queue), return_exceptions=True
+        )
+        for outcome in outcomes:
+            if isinstance(outcome, FatalError | QuotaExhausted):
+                raise outcome
+        failed = [outcome for outcome in outcomes if isinstance(outcome, BaseException)]
+        for outcome in failed:
+            # Anything else (a bug, a database error) must not be dropped: the person would
+            # stay queued and the rest-of-quota loop would ask for it again and again.
+            if not isinstance(outcome, RetryableError):
+                raise outcome
+        if failed:
+            return  # TMDb kept failing for someone: they stay queued for the next run
+        if not rest_of_quota and len(queue) < BATCH:
+            return
+
+
+async def _person(ctx: SyncContext, bucket: Kind, person_id: int) -> None:
+    try:
+        raw = await ctx.tmdb.person(person_id, ("images", "external_ids"), bucket=bucket)
+        details = parse(PersonDetails, raw, f"person {person_id}")
+    except NotFoundError:
+        await ctx.write(ctx.store.mark_person_failed, person_id, "404", bucket)
+        return
+    except (BadPayload, RequestRejected) as exc:
+        await ctx.write(ctx.store.mark_person_failed, person_id, str(exc), bucket)
+        return
+    await ctx.write(ctx.store.save_person, details, bucket)
+    ctx.summary.of(bucket).people += 1

@@ -1,0 +1,697 @@
+"""Turns parsed bundles into rows: one transaction per title, idempotent, bulk statements.
+
+A title's rows and its `synced_at` mark commit together, so a crash leaves either the old title or
+the new one, never half. Re-syncing replaces the title's child rows in the same transaction.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Sequence
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import Connection, Engine, delete, func, select, tuple_, update
+
+from tmdbsync.db.models import (
+    Content,
+    ContentAward,
+    ContentCast,
+    ContentCrew,
+    ContentGenre,
+    ContentImage,
+    ContentKeyword,
+    ContentRating,
+    ContentSeason,
+    ContentTrakt,
+    ContentVideo,
+    Episode,
+    EpisodeCast,
+    EpisodeCrew,
+    Genre,
+    Keyword,
+    Person,
+    PersonImage,
+    SkippedTitle,
+)
+from tmdbsync.db.upsert import insert_rows, upsert
+from tmdbsync.payloads import (
+    CastCredit,
+    CrewCredit,
+    EpisodePayload,
+    Image,
+    Images,
+    OmdbTitle,
+    PersonDetails,
+    PersonRef,
+    Title,
+    TraktRatings,
+    TraktStats,
+    omdb_value,
+    parse_awards,
+)
+from tmdbsync.sync.bundle import Kind, SeasonBundle, TitleBundle
+
+# Crew whose profiles a catalogue shows next to the title: enriched under the `principal` policy.
+KEY_JOBS = frozenset(
+    {
+        "Director",
+        "Screenplay",
+        "Writer",
+        "Story",
+        "Novel",
+        "Creator",
+        "Producer",
+        "Executive Producer",
+        "Original Music Composer",
+        "Director of Photography",
+    }
+)
+
+PERSON_FIELDS = ("name", "gender", "known_for_department", "profile_path", "popularity")
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _image_rows(
+    owner: str, owner_id: int, images: Images, kinds: dict[str, str]
+) -> list[dict[str, Any]]:
+    rows = []
+    for attribute, image_type in kinds.items():
+        items: list[Image] = getattr(images, attribute)
+        for image in items:
+            row = {
+                owner: owner_id,
+                "file_path": image.file_path,
+                "width": image.width,
+                "height": image.height,
+                "aspect_ratio": image.aspect_ratio,
+                "iso_639_1": image.iso_639_1,
+                "vote_average": image.vote_average,
+                "vote_count": image.vote_count,
+            }
+            if owner == "content_id":
+                row["image_type"] = image_type
+            rows.append(row)
+    return rows
+
+
+CONTENT_IMAGES = {"posters": "poster", "backdrops": "backdrop", "logos": "logo"}
+
+
+class PeopleIndex:
+    """Every person a bundle credits, deduplicated, with the principal flag OR-ed."""
+
+    def __init__(self) -> None:
+        self.rows: dict[int, dict[str, Any]] = {}
+
+    def add(self, ref: PersonRef, principal: bool = False) -> None:
+        row = self.rows.get(ref.id)
+        if row is None:
+            row = {"tmdb_id": ref.id, **{f: getattr(ref, f) for f in PERSON_FIELDS}}
+            row["is_principal"] = principal
+            self.rows[ref.id] = row
+        elif principal:
+            row["is_principal"] = True
+
+    def add_all(self, refs: Iterable[PersonRef]) -> None:
+        for ref in refs:
+            self.add(ref)
+
+    def save(self, connection: Connection) -> dict[int, int]:
+        """Upsert the people; returns {tmdb person id: person.id}."""
+        rows = sorted(self.rows.values(), key=lambda r: r["tmdb_id"])  # stable lock order
+        ids = upsert(
+            connection,
+            Person,
+            rows,
+            ["tmdb_id"],
+            update=PERSON_FIELDS,
+            merge={"is_principal": lambda current, new: current | new},
+        )
+        return {key[0]: value for key, value in ids.items()}
+
+
+class Store:
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        principal_cast: int = 10,
+        now: Callable[[], datetime] = utc_now,
+    ) -> None:
+        self.engine = engine
+        self.principal_cast = principal_cast
+        self.now = now
+
+    # --- titles -------------------------------------------------------------------------------
+
+    def done_ids(self, kind: Kind, tmdb_ids: Sequence[int]) -> set[int]:
+        """Ids of this list already stored or recorded as unusable: a replayed page skips them."""
+        if not tmdb_ids:
+            return set()
+        with self.engine.connect() as connection:
+            stored = connection.scalars(
+                select(Content.tmdb_id).where(
+                    Content.type == kind,
+                    Content.tmdb_id.in_(tmdb_ids),
+                    Content.synced_at.is_not(None),
+                )
+            )
+            skipped = connection.scalars(
+                select(SkippedTitle.tmdb_id).where(
+                    SkippedTitle.type == kind, SkippedTitle.tmdb_id.in_(tmdb_ids)
+                )
+            )
+            return set(stored) | set(skipped)
+
+    def save_title(self, bundle: TitleBundle) -> int:
+        """Store one title and all its children in one transaction; returns content.id."""
+        return self.save_titles([bundle])[0]
+
+    def save_titles(self, bundles: Sequence[TitleBundle]) -> list[int]:
+        """Store titles and all their children in one transaction; returns their content ids.
+
+        Each table gets one statement for the whole batch, so storing titles that arrived together
+        costs little more than storing one. A title listed twice is stored once (the later wins).
+        """
+        batch = list({(b.kind, b.title.id): b for b in bundles}.values())
+        with self.engine.begin() as connection:
+            content_ids, existing = self._save_contents(connection, batch)
+            if existing:
+                self._delete_children(connection, existing)
+            people = PeopleIndex()
+            for bundle in batch:
+                self._index_people(people, bundle)
+            person_ids = people.save(connection)
+            self._save_genres(connection, batch, content_ids)
+            self._save_keywords(connection, batch, content_ids)
+            cast: list[dict[str, Any]] = []
+            crew: list[dict[str, Any]] = []
+            images: list[dict[str, Any]] = []
+            videos: list[dict[str, Any]] = []
+            for bundle in batch:
+                content_id = content_ids[(bundle.kind, bundle.title.id)]
+                credits = bundle.title.credits
+                cast.extend(
+                    _cast_row("content_id", content_id, c, person_ids) for c in credits.cast
+                )
+                crew.extend(
+                    _crew_row("content_id", content_id, c, person_ids) for c in credits.crew
+                )
+                images.extend(
+                    _image_rows("content_id", content_id, bundle.title.images, CONTENT_IMAGES)
+                )
+                videos.extend(_video_rows(content_id, bundle.title))
+            insert_rows(connection, ContentCast, cast)
+            insert_rows(connection, ContentCrew, crew)
+            insert_rows(connection, ContentImage, images)
+            insert_rows(connection, ContentVideo, videos)
+            shows = [(content_ids[(b.kind, b.title.id)], b.seasons) for b in batch if b.seasons]
+            if shows:
+                self._save_seasons(connection, shows, person_ids)
+        return [content_ids[(b.kind, b.title.id)] for b in bundles]
+
+    def _index_people(self, people: PeopleIndex, bundle: TitleBundle) -> None:
+        credits = bundle.title.credits
+        for cast in credits.cast:
+            order = cast.order if cast.order is not None else 1 << 30
+            people.add(cast, principal=order < self.principal_cast)
+        for crew in credits.crew:
+            people.add(crew, principal=crew.job in KEY_JOBS)
+        for season in bundle.seasons:
+            people.add_all(season.regulars)
+            for episode in season.payload.episodes if season.payload else []:
+                people.add_all(episode.crew)
+                people.add_all(episode.guest_stars)
+            for episode_credits in (season.episode_credits or {}).values():
+                people.add_all(
+                    [*episode_credits.cast, *episode_credits.guest_stars, *episode_credits.crew]
+                )
+
+    def _save_contents(
+        self, connection: Connection, batch: list[TitleBundle]
+    ) -> tuple[dict[tuple[Any, ...], int], list[int]]:
+        """Upsert the content rows; returns their ids and the ids of those that existed."""
+        keys = [(b.kind, b.title.id) for b in batch]
+        existing = {
+            (row.type, row.tmdb_id): row
+            for row in connection.execute(
+                select(
+                    Content.id, Content.type, Content.tmdb_id, Content.imdb_id, Content.omdb_status
+                ).where(tuple_(Content.type, Content.tmdb_id).in_(keys))
+            )
+        }
+        rows = []
+        for bundle in batch:
+            title = bundle.title
+            imdb_id = title.external_ids.imdb_id or title.imdb_id or None
+            before = existing.get((bundle.kind, title.id))
+            if imdb_id is None:
+                omdb_status: str | None = "no_imdb_id"
+            elif before is not None and before.imdb_id == imdb_id:
+                omdb_status = before.omdb_status
+            else:
+                omdb_status = None
+            row = _content_row(bundle, imdb_id)
+            row["omdb_status"] = omdb_status
+            row["synced_at"] = self.now()
+            rows.append(row)
+        ids = upsert(
+            connection,
+            Content,
+            rows,
+            ["type", "tmdb_id"],
+            update=[k for k in rows[0] if k not in ("type", "tmdb_id")],
+        )
+        return ids, [row.id for row in existing.values()]
+
+    def _delete_children(self, connection: Connection, content_ids: list[int]) -> None:
+        seasons = select(ContentSeason.id).where(ContentSeason.content_id.in_(content_ids))
+        episodes = select(Episode.id).where(Episode.season_id.in_(seasons))
+        connection.execute(delete(EpisodeCast).where(EpisodeCast.episode_id.in_(episodes)))
+        connection.execute(delete(EpisodeCrew).where(EpisodeCrew.episode_id.in_(episodes)))
+        connection.execute(delete(Episode).where(Episode.season_id.in_(seasons)))
+        for table in (
+            ContentSeason,
+            ContentGenre,
+            ContentKeyword,
+            ContentCast,
+            ContentCrew,
+            ContentImage,
+            ContentVideo,
+        ):
+            connection.execute(delete(table).where(table.content_id.in_(content_ids)))
+
+    def _save_genres(
+        self,
+        connection: Connection,
+        batch: list[TitleBundle],
+        content_ids: dict[tuple[Any, ...], int],
+    ) -> None:
+        genres = {
+            (b.kind, g.id): {"type": b.kind, "tmdb_id": g.id, "name": g.name}
+            for b in batch
+            for g in b.title.genres
+        }
+        ids = upsert(
+            connection,
+            Genre,
+            [genres[k] for k in sorted(genres)],
+            ["type", "tmdb_id"],
+            update=["name"],
+        )
+        links = {
+            (content_ids[(b.kind, b.title.id)], ids[(b.kind, g.id)])
+            for b in batch
+            for g in b.title.genres
+        }
+        insert_rows(
+            connection,
+            ContentGenre,
+            [{"content_id": c, "genre_id": g} for c, g in sorted(links)],
+        )
+
+    def _save_keywords(
+        self,
+        connection: Connection,
+        batch: list[TitleBundle],
+        content_ids: dict[tuple[Any, ...], int],
+    ) -> None:
+        keywords = {
+            k.id: {"tmdb_id": k.id, "name": k.name} for b in batch for k in b.title.keywords.items
+        }
+        ids = upsert(
+            connection,
+            Keyword,
+            [keywords[k] for k in sorted(keywords)],
+            ["tmdb_id"],
+            update=["name"],
+        )
+        links = {
+            (content_ids[(b.kind, b.title.id)], ids[(k.id,)])
+            for b in batch
+            for k in b.title.keywords.items
+        }
+        insert_rows(
+            connection,
+            ContentKeyword,
+            [{"content_id": c, "keyword_id": k} for c, k in sorted(links)],
+        )
+
+    def _save_seasons(
+        self,
+        connection: Connection,
+        shows: list[tuple[int, list[SeasonBundle]]],
+        person_ids: dict[int, int],
+    ) -> None:
+        rows = []
+        for content_id, seasons in shows:
+            for season in seasons:
+                summary = season.summary
+                rows.append(
+                    {
+                        "content_id": content_id,
+                        "tmdb_id": summary.id,
+                        "season_number": summary.season_number,
+                        "name": summary.name,
+                        "overview": summary.overview,
+                        "air_date": summary.air_date,
+                        "episode_count": summary.episode_count,
+                        "poster_path": summary.poster_path,
+                        "vote_average": summary.vote_average,
+                    }
+                )
+        season_ids = upsert(
+            connection, ContentSeason, rows, ["content_id", "season_number"], update=["name"]
+        )
+        episode_rows = []
+        placed: list[tuple[int, SeasonBundle]] = []
+        for content_id, seasons in shows:
+            for season in seasons:
+                season_id = season_ids[(content_id, season.summary.season_number)]
+                placed.append((season_id, season))
+                seen: set[int] = set()
+                for episode in season.payload.episodes if season.payload else []:
+                    if episode.episode_number in seen:
+                        continue
+                    seen.add(episode.episode_number)
+                    episode_rows.append(_episode_row(season_id, episode))
+        episode_ids = upsert(
+            connection, Episode, episode_rows, ["season_id", "episode_number"], update=["name"]
+        )
+        cast_rows: list[dict[str, Any]] = []
+        crew_rows: list[dict[str, Any]] = []
+        for season_id, season in placed:
+            for episode in season.payload.episodes if season.payload else []:
+                episode_id = episode_ids.get((season_id, episode.episode_number))
+                if episode_id is None:
+                    continue
+                credits = (season.episode_credits or {}).get(episode.episode_number)
+                if season.episode_credits is not None:
+                    # `episode` mode: exactly what /episode/{e}/credits said (absent = none)
+                    regulars = credits.cast if credits else []
+                    guests = credits.guest_stars if credits else []
+                    crew = credits.crew if credits else []
+                else:
+                    regulars, guests, crew = season.regulars, episode.guest_stars, episode.crew
+                for cast, is_guest in [(c, False) for c in regulars] + [(c, True) for c in guests]:
+                    row = _cast_row("episode_id", episode_id, cast, person_ids)
+                    row["is_guest"] = is_guest
+                    cast_rows.append(row)
+                crew_rows.extend(_crew_row("episode_id", episode_id, c, person_ids) for c in crew)
+        insert_rows(connection, EpisodeCast, cast_rows)
+        insert_rows(connection, EpisodeCrew, crew_rows)
+
+    def record_skip(self, kind: Kind, tmdb_id: int, reason: str) -> None:
+        with self.engine.begin() as connection:
+            upsert(
+                connection,
+                SkippedTitle,
+                [
+                    {
+                        "type": kind,
+                        "tmdb_id": tmdb_id,
+                        "reason": reason[:500],
+                        "first_seen_at": self.now(),
+                    }
+                ],
+                ["type", "tmdb_id"],
+                update=["reason"],
+            )
+
+    # --- people -------------------------------------------------------------------------------
+
+    def people_queue(self, policy: str, limit: int) -> list[int]:
+        """TMDb ids of people still to enrich under `policy`, principal ones first."""
+        if policy == "none" or limit <= 0:
+            return []
+        query = select(Person.tmdb_id).where(Person.enriched_at.is_(None))
+        if policy == "principal":
+            query = query.where(Person.is_principal.is_(True))
+        query = query.order_by(Person.is_principal.desc(), Person.id).limit(limit)
+        with self.engine.connect() as connection:
+            return list(connection.scalars(query))
+
+    def people_enriched_since(self, since: datetime, bucket: str) -> int:
+        with self.engine.connect() as connection:
+            return (
+                connection.scalar(
+                    select(func.count())
+                    .select_from(Person)
+                    .where(Person.enriched_at >= since, Person.enriched_bucket == bucket)
+                )
+                or 0
+            )
+
+    def save_person(self, details: PersonDetails, bucket: str) -> None:
+        external = details.external_ids
+        values = {
+            "name": details.name,
+            "gender": details.gender,
+            "known_for_department": details.known_for_department,
+            "profile_path": details.profile_path,
+            "popularity": details.popularity,
+            "biography": details.biography,
+            "birthday": details.birthday,
+            "deathday": details.deathday,
+            "place_of_birth": details.place_of_birth,
+            "homepage": details.homepage,
+            "imdb_id": external.imdb_id or details.imdb_id,
+            "facebook_id": external.facebook_id,
+            "instagram_id": external.instagram_id,
+            "twitter_id": external.twitter_id,
+            "wikidata_id": external.wikidata_id,
+            "enriched_at": self.now(),
+            "enriched_bucket": bucket,
+            "enrich_error": None,
+        }
+        with self.engine.begin() as connection:
+            ids = upsert(
+                connection,
+                Person,
+                [{"tmdb_id": details.id, **values}],
+                ["tmdb_id"],
+                update=list(values),
+            )
+            person_id = ids[(details.id,)]
+            connection.execute(delete(PersonImage).where(PersonImage.person_id == person_id))
+            insert_rows(
+                connection,
+                PersonImage,
+                _image_rows("person_id", person_id, details.images, {"profiles": "profile"}),
+            )
+
+    def mark_person_failed(self, tmdb_id: int, reason: str, bucket: str) -> None:
+        """A person TMDb cannot serve is marked so the queue moves on (not asked daily)."""
+        with self.engine.begin() as connection:
+            connection.execute(
+                update(Person)
+                .where(Person.tmdb_id == tmdb_id)
+                .values(enriched_at=self.now(), enrich_error=reason[:200], enriched_bucket=bucket)
+            )
+
+    # --- OMDb ---------------------------------------------------------------------------------
+
+    def omdb_queue(self, kind: Kind, limit: int) -> list[tuple[int, str]]:
+        """(content.id, imdb id) of stored titles still waiting for OMDb, oldest first."""
+        query = (
+            select(Content.id, Content.imdb_id)
+            .where(
+                Content.type == kind,
+                Content.omdb_status.is_(None),
+                Content.imdb_id.is_not(None),
+                Content.synced_at.is_not(None),
+            )
+            .order_by(Content.id)
+            .limit(limit)
+        )
+        with self.engine.connect() as connection:
+            return [(row.id, row.imdb_id) for row in connection.execute(query)]
+
+    def save_omdb(
+        self, content_id: int, payload: OmdbTitle | None, *, status: str = "not_found"
+    ) -> None:
+        """Ratings and awards, or the mark (`not_found`, `unusable`) that stops daily retries."""
+        with self.engine.begin() as connection:
+            connection.execute(delete(ContentRating).where(ContentRating.content_id == content_id))
+            connection.execute(delete(ContentAward).where(ContentAward.content_id == content_id))
+            if payload is not None:
+                status = "found"
+                ratings: dict[str, str | None] = {}
+                for rating in payload.Ratings:
+                    ratings.setdefault(rating.Source, omdb_value(rating.Value))
+                insert_rows(
+                    connection,
+                    ContentRating,
+                    [
+                        {"content_id": content_id, "source": s, "value": v}
+                        for s, v in ratings.items()
+                    ],
+                )
+                summary = omdb_value(payload.Awards)
+                if summary is not None:
+                    wins, nominations = parse_awards(summary)
+                    insert_rows(
+                        connection,
+                        ContentAward,
+                        [
+                            {
+                                "content_id": content_id,
+                                "summary": summary,
+                                "wins": wins,
+                                "nominations": nominations,
+                            }
+                        ],
+                    )
+            connection.execute(
+                update(Content)
+                .where(Content.id == content_id)
+                .values(omdb_status=status, omdb_checked_at=self.now())
+            )
+
+    # --- Trakt --------------------------------------------------------------------------------
+
+    def trakt_queue(self, kind: Kind, limit: int) -> list[tuple[int, str]]:
+        """(content.id, IMDb id) of stored titles Trakt was not asked about yet, oldest first."""
+        asked = select(ContentTrakt.id).where(ContentTrakt.content_id == Content.id)
+        query = (
+            select(Content.id, Content.imdb_id)
+            .where(
+                Content.type == kind,
+                Content.imdb_id.is_not(None),
+                Content.synced_at.is_not(None),
+                ~asked.exists(),
+            )
+            .order_by(Content.id)
+            .limit(limit)
+        )
+        with self.engine.connect() as connection:
+            return [(row.id, row.imdb_id) for row in connection.execute(query)]
+
+    def save_trakt(
+        self,
+        content_id: int,
+        ratings: TraktRatings | None,
+        stats: TraktStats | None,
+        *,
+        status: str | None = None,
+    ) -> None:
+        """Trakt's numbers for a title, or the mark (`not_found`, `unusable`) that ends asking."""
+        found = ratings is not None or stats is not None
+        row: dict[str, Any] = {
+            "content_id": content_id,
+            "status": status or ("found" if found else "not_found"),
+            "rating": ratings.rating if ratings else None,
+            "votes": ratings.votes if ratings else None,
+            "distribution": json.dumps(ratings.distribution)
+            if ratings and ratings.distribution
+            else None,
+            "fetched_at": self.now(),
+        }
+        for name in TraktStats.model_fields:
+            row[name] = getattr(stats, name) if stats else None
+        with self.engine.begin() as connection:
+            upsert(
+                connection,
+                ContentTrakt,
+                [row],
+                ["content_id"],
+                update=[k for k in row if k != "content_id"],
+            )
+
+
+def _content_row(bundle: TitleBundle, imdb_id: str | None) -> dict[str, Any]:
+    title, external = bundle.title, bundle.title.external_ids
+    is_movie = bundle.kind == "movie"
+    release: date | None = title.release_date if is_movie else title.first_air_date
+    return {
+        "type": bundle.kind,
+        "tmdb_id": title.id,
+        "title": title.title if is_movie else title.name,
+        "original_title": title.original_title if is_movie else title.original_name,
+        "original_language": title.original_language,
+        "overview": title.overview,
+        "tagline": title.tagline,
+        "status": title.status,
+        "release_date": release,
+        "last_air_date": title.last_air_date,
+        "runtime": title.runtime,
+        "budget": title.budget,
+        "revenue": title.revenue,
+        "homepage": title.homepage,
+        "popularity": title.popularity,
+        "vote_average": title.vote_average,
+        "vote_count": title.vote_count,
+        "poster_path": title.poster_path,
+        "backdrop_path": title.backdrop_path,
+        "adult": title.adult,
+        "in_production": title.in_production,
+        "number_of_seasons": title.number_of_seasons,
+        "number_of_episodes": title.number_of_episodes,
+        "episode_run_time": title.episode_run_time[0] if title.episode_run_time else None,
+        "imdb_id": imdb_id,
+        "facebook_id": external.facebook_id,
+        "instagram_id": external.instagram_id,
+        "twitter_id": external.twitter_id,
+        "wikidata_id": external.wikidata_id,
+        "tvdb_id": external.tvdb_id,
+    }
+
+
+def _episode_row(season_id: int, episode: EpisodePayload) -> dict[str, Any]:
+    return {
+        "season_id": season_id,
+        "tmdb_id": episode.id,
+        "episode_number": episode.episode_number,
+        "episode_type": episode.episode_type,
+        "name": episode.name,
+        "overview": episode.overview,
+        "air_date": episode.air_date,
+        "runtime": episode.runtime,
+        "production_code": episode.production_code,
+        "still_path": episode.still_path,
+        "vote_average": episode.vote_average,
+        "vote_count": episode.vote_count,
+    }
+
+
+def _cast_row(owner: str, owner_id: int, cast: CastCredit, ids: dict[int, int]) -> dict[str, Any]:
+    return {
+        owner: owner_id,
+        "person_id": ids[cast.id],
+        "credit_id": cast.credit_id,
+        "character": cast.character,
+        "cast_order": cast.order,
+    }
+
+
+def _crew_row(owner: str, owner_id: int, crew: CrewCredit, ids: dict[int, int]) -> dict[str, Any]:
+    return {
+        owner: owner_id,
+        "person_id": ids[crew.id],
+        "credit_id": crew.credit_id,
+        "department": crew.department,
+        "job": crew.job,
+    }
+
+
+def _video_rows(content_id: int, title: Title) -> list[dict[str, Any]]:
+    return [
+        {
+            "content_id": content_id,
+            "tmdb_video_id": video.id,
+            "video_key": video.key,
+            "site": video.site,
+            "video_type": video.type,
+            "name": video.name,
+            "official": video.official,
+            "published_at": video.published_at,
+            "iso_639_1": video.iso_639_1,
+            "iso_3166_1": video.iso_3166_1,
+            "size": video.size,
+        }
+        for video in title.videos.results
+    ]

@@ -1,0 +1,52 @@
+"""Shared fixtures for the bundled fake TMDb/OMDb API."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tmdbsync.fakeapi import FakeApi
+
+SAMPLES_DIR = Path(__file__).resolve().parents[2] / "shared" / "tmdb-samples"
+HUGE_MONTH = ("movie", 2001, 1)
+
+
+@pytest.fixture(scope="session")
+def fake_api_server() -> Iterator[FakeApi]:
+    """One fake for the whole session (a month made huge for window-splitting tests)."""
+    with FakeApi(seed=42, huge_months={HUGE_MONTH: 10_500}) as fake:
+        yield fake
+
+
+@pytest.fixture
+def fake_api(fake_api_server: FakeApi) -> FakeApi:
+    """The session fake with stats, faults, scripts, limits, latency and drift reset."""
+    fake_api_server.reset()
+    return fake_api_server
+
+
+@pytest.fixture
+def tmdb(fake_api: FakeApi) -> Iterator[httpx.Client]:
+    """httpx client for the fake TMDb, authenticated with the api_key param."""
+    with httpx.Client(
+        base_url=fake_api.tmdb_url, params={"api_key": fake_api.tmdb_api_key}, timeout=10.0
+    ) as client:
+        yield client
+
+
+@pytest.fixture
+def omdb(fake_api: FakeApi) -> Iterator[httpx.Client]:
+    """httpx client for the fake OMDb (add ``apikey`` per request)."""
+    with httpx.Client(base_url=fake_api.omdb_url, timeout=10.0) as client:
+        yield client
+
+
+@pytest.fixture(scope="session")
+def samples_dir() -> Path:
+    """The recorded real responses; tests needing them skip when absent."""
+    if not SAMPLES_DIR.is_dir():
+        pytest.skip(f"real TMDb/OMDb samples not found at {SAMPLES_DIR}")
+    return SAMPLES_DIR

@@ -1,0 +1,30 @@
+"""Each benchmark script still runs end to end (tiny parameters; the figures are not checked)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCH = Path(__file__).resolve().parents[1] / "bench"
+
+RUNS = {
+    "requests_per_title": ["--start", "2024-01", "--end", "2024-01", "--scale", "0.2"],
+    "throughput": ["--seconds-slow", "1.5", "--seconds-fast", "1.5"],
+    "ingest": ["--movies", "20", "--shows", "10", "--store-only", "10", "--backends", "sqlite"],
+}
+
+
+@pytest.mark.parametrize("script", sorted(RUNS))
+def test_bench_script_runs(script: str) -> None:
+    result = subprocess.run(
+        [sys.executable, str(BENCH / f"{script}.py"), *RUNS[script]],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=BENCH.parent,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip(), "a benchmark prints its figures"
