@@ -33,6 +33,7 @@ IGNORED_COLUMNS = {
     "id",
     "synced_at",
     "last_synced_at",
+    "audited_at",
     "enriched_at",
     "enriched_bucket",
     "omdb_checked_at",

@@ -50,7 +50,11 @@ def _episode_fk() -> Mapped[int]:
 
 
 class ContentSyncLog(Base):
-    """Progress of one (type, year, month) batch: the seed design's ContentSyncLog."""
+    """Progress of one (type, year, month) batch: the seed design's ContentSyncLog.
+
+    `audited_at` is when a completed month's listing was last probed for titles TMDb added
+    since (see sync/audit.py); NULL when it never was.
+    """
 
     __tablename__ = "content_sync_log"
     __table_args__ = (UniqueConstraint("type", "year", "month"),)
@@ -65,6 +69,7 @@ class ContentSyncLog(Base):
     total_results: Mapped[int | None] = mapped_column(Integer)
     notes: Mapped[str | None] = mapped_column(String(500))
     last_synced_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    audited_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class ContentSyncWindow(Base):
