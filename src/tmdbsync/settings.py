@@ -151,6 +151,9 @@ class Settings(BaseSettings):
     follow_changes: bool = Field(
         True, validation_alias=AliasChoices("TMDBSYNC_FOLLOW_CHANGES", "follow_changes")
     )
+    audit_days: int = Field(
+        30, ge=0, validation_alias=AliasChoices("TMDBSYNC_AUDIT_DAYS", "audit_days")
+    )
     people: PeoplePolicy = Field(
         "principal", validation_alias=AliasChoices("TMDBSYNC_PEOPLE", "people")
     )
