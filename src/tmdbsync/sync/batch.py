@@ -19,7 +19,7 @@ from tmdbsync.payloads import DiscoverItem, DiscoverPage, parse
 from tmdbsync.sync.bundle import Kind
 from tmdbsync.sync.context import SyncContext
 from tmdbsync.sync.fetch import fetch_title
-from tmdbsync.sync.log import TMDB_MAX_PAGE
+from tmdbsync.sync.log import TMDB_MAX_PAGE, LogRow
 from tmdbsync.sync.writer import STORED
 
 
@@ -37,9 +37,7 @@ async def run_page(ctx: SyncContext, kind: Kind) -> bool:
         return False
     page = row.next_page
     ctx.progress.page_started(kind, row, page, ledger.remaining(kind))
-    gte, lte = row.window
-    raw = await ctx.tmdb.discover(kind, gte, lte, page, bucket=kind)
-    listing: DiscoverPage = parse(DiscoverPage, raw, f"discover/{kind} {row.label} page {page}")
+    listing = await list_page(ctx, kind, row, page)
     total_results = listing.total_results or 0
     total_pages = listing.total_pages or 0
     if total_pages > TMDB_MAX_PAGE and await ctx.write(
@@ -76,6 +74,14 @@ async def run_page(ctx: SyncContext, kind: Kind) -> bool:
         ctx.summary.of(kind).pages += 1
         ctx.progress.page_done(kind, row, page)
     return True
+
+
+async def list_page(ctx: SyncContext, kind: Kind, row: LogRow, page: int) -> DiscoverPage:
+    """Discover page `page` of the row's window, with the seed design's query."""
+    gte, lte = row.window
+    raw = await ctx.tmdb.discover(kind, gte, lte, page, bucket=kind)
+    listing: DiscoverPage = parse(DiscoverPage, raw, f"discover/{kind} {row.label} page {page}")
+    return listing
 
 
 async def fetch_and_store(ctx: SyncContext, kind: Kind, items: list[DiscoverItem]) -> list[str]:

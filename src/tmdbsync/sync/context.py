@@ -52,6 +52,8 @@ class KindTally:
     omdb: int = 0
     trakt: int = 0
     refreshed: int = 0
+    probes: int = 0  # audit requests: page 1 of a completed month's window (sync/audit.py)
+    reopened: int = 0  # completed months an audit found changed and reopened
     stopped: str = ""
 
 

@@ -14,18 +14,21 @@ counts as complete: titles added and removed meanwhile shift others across page 
 changing `total_results`, and only a fresh listing shows them. A change of `total_results` during a
 scan restarts it at page 1. Both are bounded by MAX_PASSES; stored titles are skipped on replay, so
 a pass costs only its discover pages.
+
+Completed months are audited now and then (`due_for_audit`, `record_audit`; see sync/audit.py): a
+window whose listing no longer shows the total it completed with is reset and paged again.
 """
 
 from __future__ import annotations
 
 import calendar
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Row, delete, insert, or_, select, update
+from sqlalchemy import ColumnElement, Connection, Engine, Row, delete, insert, or_, select, update
 
 from tmdbsync.db.models import ContentSyncLog, ContentSyncWindow
 from tmdbsync.db.upsert import insert_ignore, table_of
@@ -105,6 +108,15 @@ def _row(log: Row[Any], window: Row[Any]) -> LogRow:
     )
 
 
+def _month_key() -> ColumnElement[int]:
+    """A log row's month as one comparable number, 202401 for 2024-01."""
+    return ContentSyncLog.year * 100 + ContentSyncLog.month
+
+
+def _key(month: YearMonth) -> int:
+    return month.year * 100 + month.month
+
+
 def _split(gte: date, lte: date) -> list[tuple[date, date]]:
     middle = gte + (lte - gte) // 2
     return [(gte, middle), (middle + timedelta(days=1), lte)]
@@ -118,6 +130,8 @@ _RESET = {
     "spanned": False,
     "found_new": False,
 }
+_REOPEN = {"is_completed": False, "last_completed_page": 0}
+"""Reopens a log row from outside; `_open_window` then resets its windows (or makes the first)."""
 
 
 class SyncLog:
@@ -185,18 +199,97 @@ class SyncLog:
                 .where(
                     ContentSyncLog.type == kind,
                     ContentSyncLog.is_completed.is_(True),
-                    (ContentSyncLog.year * 100 + ContentSyncLog.month)
-                    >= recent.year * 100 + recent.month,
-                    (ContentSyncLog.year * 100 + ContentSyncLog.month)
-                    <= self.end.year * 100 + self.end.month,
+                    _month_key() >= _key(recent),
+                    _month_key() <= _key(self.end),
                     or_(
                         ContentSyncLog.last_synced_at.is_(None),
                         ContentSyncLog.last_synced_at < day_start,
                     ),
                 )
-                .values(is_completed=False, last_completed_page=0)
+                .values(**_REOPEN)
             )
             return bool(result.rowcount)
+
+    def due_for_audit(self, kind: Kind, every: timedelta) -> list[LogRow]:
+        """The windows of the completed month of `kind` checked longest ago; [] if none is due.
+
+        A month is due when neither its last full listing (`last_synced_at`, so a month just
+        completed or re-scanned daily never is) nor its last audit lies within `every`. Months
+        never audited come first, oldest month first; then the stalest audit. A row completed
+        before windows existed is probed as the whole month, against the row's own total.
+        """
+        cutoff = self.now() - every
+        with self.engine.connect() as connection:
+            log = connection.execute(
+                select(LOG)
+                .where(
+                    ContentSyncLog.type == kind,
+                    ContentSyncLog.is_completed.is_(True),
+                    _month_key() <= _key(self.end),
+                    or_(ContentSyncLog.audited_at.is_(None), ContentSyncLog.audited_at <= cutoff),
+                    or_(
+                        ContentSyncLog.last_synced_at.is_(None),
+                        ContentSyncLog.last_synced_at <= cutoff,
+                    ),
+                )
+                .order_by(
+                    ContentSyncLog.audited_at.asc().nulls_first(),
+                    ContentSyncLog.year,
+                    ContentSyncLog.month,
+                )
+                .limit(1)
+            ).first()
+            if log is None:
+                return []
+            windows = self._windows(connection, log.id)
+        if not windows:
+            return [
+                LogRow(
+                    id=log.id,
+                    kind=kind,
+                    month=YearMonth(log.year, log.month),
+                    last_completed_page=log.last_completed_page,
+                    total_pages=log.total_pages,
+                    total_results=log.total_results,
+                    notes=log.notes,
+                )
+            ]
+        return [_row(log, window) for window in windows]
+
+    def record_audit(self, rows: Sequence[LogRow], totals: Sequence[int]) -> list[LogRow]:
+        """Stamp the month of `rows` audited now; reopen the windows whose total moved.
+
+        `totals` are the `total_results` listed now for each of `rows`. A reopened window is
+        reset like a re-scanned one, so the normal paging lists it again from page 1; the
+        month's other windows stay complete. Returns the reopened windows.
+        """
+        changed = [
+            (row, total)
+            for row, total in zip(rows, totals, strict=True)
+            if total != row.total_results
+        ]
+        log_id = rows[0].id
+        values: dict[str, object] = {"audited_at": self.now()}
+        with self.engine.begin() as connection:
+            if changed:
+                note = "; ".join(
+                    f"{row.label}: audit listed {total} titles, {row.total_results} when "
+                    "completed: re-scanning"
+                    for row, total in changed
+                )
+                if rows[0].window_id:
+                    connection.execute(
+                        update(ContentSyncWindow)
+                        .where(ContentSyncWindow.id.in_([row.window_id for row, _ in changed]))
+                        .values(**_RESET)
+                    )
+                    self._sum_up(connection, log_id, note)
+                else:  # no windows yet: reopen the row, `_open_window` makes its window
+                    values |= _REOPEN | {"notes": self._noted(connection, log_id, note)}
+            connection.execute(
+                update(ContentSyncLog).where(ContentSyncLog.id == log_id).values(**values)
+            )
+        return [row for row, _ in changed]
 
     def _open_window(self, log: Row[Any]) -> LogRow:
         """The log row at its first incomplete window, creating or resetting windows as needed."""
@@ -257,13 +350,16 @@ class SyncLog:
             "last_synced_at": self.now(),
         }
         if note:
-            current = connection.scalar(
-                select(ContentSyncLog.notes).where(ContentSyncLog.id == log_id)
-            )
-            values["notes"] = merge_notes(current, note)
+            values["notes"] = self._noted(connection, log_id, note)
         connection.execute(
             update(ContentSyncLog).where(ContentSyncLog.id == log_id).values(**values)
         )
+
+    @staticmethod
+    def _noted(connection: Connection, log_id: int, note: str) -> str:
+        """The row's notes with `note` appended."""
+        current = connection.scalar(select(ContentSyncLog.notes).where(ContentSyncLog.id == log_id))
+        return merge_notes(current, note)
 
     def _guarded(self, connection: Connection, row: LogRow) -> Row[Any] | None:
         """The row's window if no other run moved it since `row` was read."""
@@ -384,13 +480,10 @@ class SyncLog:
 
     def add_note(self, row: LogRow, note: str) -> None:
         with self.engine.begin() as connection:
-            current = connection.scalar(
-                select(ContentSyncLog.notes).where(ContentSyncLog.id == row.id)
-            )
             connection.execute(
                 update(ContentSyncLog)
                 .where(ContentSyncLog.id == row.id)
-                .values(notes=merge_notes(current, note))
+                .values(notes=self._noted(connection, row.id, note))
             )
 
     def rows(self) -> list[Row[Any]]:

@@ -15,6 +15,7 @@ from tmdbsync.errors import AlreadyRunning, QuotaExhausted, RetryableError
 from tmdbsync.omdb import OmdbClient
 from tmdbsync.quota import QuotaLedger, utc_today
 from tmdbsync.settings import Settings
+from tmdbsync.sync.audit import run_audit
 from tmdbsync.sync.batch import run_page
 from tmdbsync.sync.bundle import Kind
 from tmdbsync.sync.changes import ChangeLog, run_changes_page
@@ -134,10 +135,14 @@ async def _keep_lock(
 
 
 async def _step(ctx: SyncContext, kind: Kind, changes: ChangeLog | None) -> bool:
-    """One page of work: a discover page or, once every month is done, a change-feed page."""
+    """One page of work: a discover page; once every month is done, a change-feed page; once
+    the feed is caught up too, an audit of an old month (which may reopen it for the next step).
+    """
     if await run_page(ctx, kind):
         return True
-    return changes is not None and await run_changes_page(ctx, changes, kind)
+    if changes is not None and await run_changes_page(ctx, changes, kind):
+        return True
+    return await run_audit(ctx, kind)
 
 
 async def _alternate(

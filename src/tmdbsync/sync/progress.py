@@ -63,6 +63,8 @@ SUMMARY_COLUMNS = {
     "pages": "pages",
     "titles": "titles",
     "refreshed": "refreshed",
+    "probes": "audit probes",
+    "reopened": "reopened",
     "skipped": "skipped",
     "people": "people",
     "omdb": "OMDb",
