@@ -1,64 +1,167 @@
-"""The one place that knows SQL dialects: `INSERT … ON CONFLICT` for SQLite and PostgreSQL."""
+"""The one place that writes SQL text: multi-row `INSERT … ON CONFLICT` for SQLite and PostgreSQL.
+
+A stored batch of titles is thousands of rows over a dozen tables. Sent row by row (an
+executemany), SQLite releases and re-takes the GIL at every row, and while the event loop thread
+is busy each re-take waits up to the interpreter's switch interval: that, not SQL, was most of a
+title's store time during a sync. So every table gets one multi-row statement per chunk, and a
+foreign key given by the referenced row's natural key (`Lookup`) is resolved inside the statement
+by a scalar subquery, so ids need not come back to Python and go out again.
+
+The syntax used (`VALUES (…), (…)`, `ON CONFLICT (…) DO UPDATE SET c = excluded.c`, `RETURNING`)
+is the same in both dialects (SQLite >= 3.35); only the placeholder differs. Values go through
+each column type's SQLAlchemy bind processor, so they are stored exactly as ORM statements store
+them.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Connection, Dialect, Table, select, tuple_
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Column, Connection, Dialect, Table
 from sqlalchemy.sql.schema import ScalarElementColumnDefault
 
 from tmdbsync.db.models import Base
 
 # SQLite allows 32,766 bound parameters a statement; PostgreSQL 65,535. Stay well under both.
 MAX_PARAMS = 30_000
+# PostgreSQL takes a column of rows as one array parameter; chunks only bound memory.
+MAX_ARRAY_ROWS = 20_000
 
-Merge = Callable[[ColumnElement[Any], ColumnElement[Any]], ColumnElement[Any]]
+Key = tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """A foreign key column whose row value is the referenced row's natural key (a scalar for one
+    key column, a tuple for several), resolved to its `id` in SQL."""
+
+    model: type[Base]
+    keys: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class _Conflict:
+    """What happens on a unique-key clash: nothing, or the listed columns take the new values.
+
+    `merge` maps a column to an SQL expression of `{old}` and `{new}` for values that combine,
+    e.g. `"{old} OR {new}"`.
+    """
+
+    keys: tuple[str, ...]
+    update: tuple[str, ...] | None  # None: DO NOTHING
+    merge: tuple[tuple[str, str], ...] = ()
+    returning: bool = False
 
 
 def table_of(model: type[Base]) -> Table:
     return cast(Table, model.__table__)
 
 
-def _insert(connection: Connection, table: Table) -> Any:
-    if connection.dialect.name == "postgresql":
-        return postgresql.insert(table)
-    return sqlite.insert(table)
+@dataclass(frozen=True)
+class _Slot:
+    """One value a row gives: a column's, or a key column of a `Lookup`."""
+
+    row_key: str
+    column: Column[Any]
+    process: Callable[[Any], Any]
+    index: int | None  # position in the row's tuple value for a multi-column lookup
 
 
-def chunks(rows: Sequence[Mapping[str, Any]]) -> list[Sequence[Mapping[str, Any]]]:
-    if not rows:
-        return []
-    size = max(1, MAX_PARAMS // max(1, len(rows[0])))
-    return [rows[i : i + size] for i in range(0, len(rows), size)]
+@dataclass(frozen=True)
+class _Statement:
+    """SQL for a chunk of rows, and the chunk's parameters."""
+
+    sql: Callable[[int], str]
+    params: Callable[[Sequence[Mapping[str, Any]]], tuple[Any, ...]]
+    rows_per_statement: int
+
+
+def _processor(column: Column[Any], dialect: Dialect) -> Callable[[Any], Any]:
+    process = column.type.dialect_impl(dialect).bind_processor(dialect)
+    return process if process is not None else (lambda value: value)
+
+
+def _value(slot: _Slot, row: Mapping[str, Any]) -> Any:
+    value = row[slot.row_key]
+    return slot.process(value if slot.index is None else value[slot.index])
 
 
 @lru_cache(maxsize=256)
-def _upsert_sql(
+def _statement(
     dialect: Dialect,
     table: Table,
     columns: tuple[str, ...],
-    keys: tuple[str, ...],
-    update: tuple[str, ...],
-    merge: tuple[tuple[str, Merge], ...],
-) -> tuple[str, tuple[str, ...] | None]:
-    """The SQL text of an upsert and its parameter order, compiled once per shape.
+    lookups: tuple[tuple[str, Lookup], ...],
+    conflict: _Conflict | None,
+) -> _Statement:
+    """How rows of one shape are written, worked out once per shape.
 
-    SQLAlchemy cannot cache `ON CONFLICT … DO UPDATE` statements (no cache key), so without this
-    every call would compile SQL again: that was most of the store's time.
+    SQLite gets `VALUES (…), (…)` with a placeholder per value. PostgreSQL gets one array per
+    column, `SELECT … FROM unnest(…)`: its planner would spend longer on a thousand-row VALUES
+    with subqueries than on running it.
     """
-    stmt = (postgresql.insert if dialect.name == "postgresql" else sqlite.insert)(table)
-    assignments: dict[str, ColumnElement[Any]] = {name: stmt.excluded[name] for name in update}
-    for name, combine in merge:
-        assignments[name] = combine(table.c[name], stmt.excluded[name])
-    if not assignments:  # touch the row anyway so the statement has one form
-        assignments = {keys[0]: stmt.excluded[keys[0]]}
-    stmt = stmt.on_conflict_do_update(index_elements=list(keys), set_=assignments)
-    compiled = stmt.compile(dialect=dialect, column_keys=list(columns))
-    order = tuple(compiled.positiontup) if compiled.positiontup else None
-    return str(compiled), order
+    quote = dialect.identifier_preparer.quote
+    postgres = dialect.name == "postgresql"
+    mark = "%s" if postgres else "?"
+    by_column = dict(lookups)
+    slots: list[_Slot] = []
+    selected: list[str] = []  # per column: its placeholder, or the lookup's subquery
+    for name in columns:
+        lookup = by_column.get(name)
+        if lookup is None:
+            column = table.c[name]
+            slots.append(_Slot(name, column, _processor(column, dialect), None))
+            selected.append(f"v.c{len(slots)}" if postgres else mark)
+            continue
+        referenced = table_of(lookup.model)
+        match = []
+        for index, key in enumerate(lookup.keys):
+            column = referenced.c[key]
+            single = len(lookup.keys) == 1
+            slots.append(
+                _Slot(name, column, _processor(column, dialect), None if single else index)
+            )
+            match.append(f"{quote(key)} = " + (f"v.c{len(slots)}" if postgres else mark))
+        selected.append(f"(SELECT id FROM {quote(referenced.name)} WHERE {' AND '.join(match)})")
+
+    name = quote(table.name)
+    head = f"INSERT INTO {name} ({', '.join(quote(c) for c in columns)}) "
+    tail = _conflict_clause(quote, name, conflict)
+    if postgres:
+        arrays = ", ".join(f"{mark}::{slot.column.type.compile(dialect)}[]" for slot in slots)
+        aliases = ", ".join(f"c{i}" for i in range(1, len(slots) + 1))
+        sql = f"{head}SELECT {', '.join(selected)} FROM unnest({arrays}) AS v({aliases}){tail}"
+        return _Statement(
+            sql=lambda _: sql,
+            params=lambda rows: tuple([_value(slot, row) for row in rows] for slot in slots),
+            rows_per_statement=MAX_ARRAY_ROWS,
+        )
+    group = f"({', '.join(selected)})"
+    return _Statement(
+        sql=lambda n: head + "VALUES " + ", ".join([group] * n) + tail,
+        params=lambda rows: tuple(_value(slot, row) for row in rows for slot in slots),
+        rows_per_statement=max(1, MAX_PARAMS // len(slots)),
+    )
+
+
+def _conflict_clause(quote: Callable[[str], str], table: str, conflict: _Conflict | None) -> str:
+    if conflict is None:
+        return ""
+    target = ", ".join(quote(k) for k in conflict.keys)
+    if conflict.update is None:
+        return f" ON CONFLICT ({target}) DO NOTHING"
+    sets = [f"{quote(c)} = excluded.{quote(c)}" for c in conflict.update]
+    sets += [
+        f"{quote(c)} = " + expression.format(old=f"{table}.{quote(c)}", new=f"excluded.{quote(c)}")
+        for c, expression in conflict.merge
+    ]
+    # touch the row anyway, so that RETURNING reports rows that were already there
+    sets = sets or [f"{quote(conflict.keys[0])} = excluded.{quote(conflict.keys[0])}"]
+    clause = f" ON CONFLICT ({target}) DO UPDATE SET {', '.join(sets)}"
+    return clause + (f" RETURNING id, {target}" if conflict.returning else "")
 
 
 @lru_cache(maxsize=64)
@@ -70,6 +173,34 @@ def _scalar_defaults(table: Table) -> dict[str, Any]:
     }
 
 
+def _write(
+    connection: Connection,
+    model: type[Base],
+    rows: Sequence[Mapping[str, Any]],
+    lookups: Mapping[str, Lookup] | None = None,
+    conflict: _Conflict | None = None,
+) -> dict[Key, int]:
+    """Insert `rows` a chunk per statement; {key values: id} of the rows when RETURNING."""
+    if not rows:
+        return {}
+    table = table_of(model)
+    defaults = {k: v for k, v in _scalar_defaults(table).items() if k not in rows[0]}
+    columns = (*rows[0], *defaults)
+    statement = _statement(
+        connection.dialect, table, columns, tuple((lookups or {}).items()), conflict
+    )
+    if defaults:
+        rows = [{**defaults, **row} for row in rows]
+    ids: dict[Key, int] = {}
+    size = statement.rows_per_statement
+    for start in range(0, len(rows), size):
+        chunk = rows[start : start + size]
+        result = connection.exec_driver_sql(statement.sql(len(chunk)), statement.params(chunk))
+        if conflict is not None and conflict.returning:
+            ids.update((tuple(row[1:]), row[0]) for row in result)
+    return ids
+
+
 def upsert(
     connection: Connection,
     model: type[Base],
@@ -77,61 +208,29 @@ def upsert(
     keys: Sequence[str],
     *,
     update: Sequence[str] = (),
-    merge: Mapping[str, Merge] | None = None,
-) -> dict[tuple[Any, ...], int]:
+    merge: Mapping[str, str] | None = None,
+    lookups: Mapping[str, Lookup] | None = None,
+    returning: bool = True,
+) -> dict[Key, int]:
     """Insert or update `rows` keyed on `keys`; return {key values: id} for every row.
 
-    `update` columns take the new value; `merge` maps a column to a function
-    `(table column, excluded column) -> expression` for values that combine (e.g. OR of flags).
-    Rows must be unique on `keys` (PostgreSQL refuses to touch a row twice in one statement).
-    The rows go to the driver as one executemany of precompiled SQL; the ids come back from one
-    cached `SELECT … WHERE (keys) IN (…)`.
+    `update` columns take the new value, `merge` columns an SQL expression of `{old}` and
+    `{new}`. Rows must be unique on `keys` (PostgreSQL refuses to touch a row twice in one
+    statement). With `returning=False` nothing comes back (the ids are looked up in SQL later).
     """
-    table = table_of(model)
-    if not rows:
-        return {}
-    columns = tuple(rows[0])
-    sql, order = _upsert_sql(
-        connection.dialect,
-        table,
-        columns,
-        tuple(keys),
-        tuple(update),
-        tuple((merge or {}).items()),
-    )
-    defaults = _scalar_defaults(table)
-    full = [defaults | dict(row) for row in rows]  # columns the rows leave to their defaults
-    if order is None:
-        connection.exec_driver_sql(sql, full)
-    else:
-        connection.exec_driver_sql(sql, [tuple(row[name] for name in order) for row in full])
-    return ids_of(connection, table, keys, [tuple(row[k] for k in keys) for row in rows])
-
-
-def ids_of(
-    connection: Connection, table: Table, keys: Sequence[str], values: Sequence[tuple[Any, ...]]
-) -> dict[tuple[Any, ...], int]:
-    """{key values: id} for rows of `table` whose `keys` are among `values`."""
-    key_columns = [table.c[k] for k in keys]
-    match = key_columns[0] if len(keys) == 1 else tuple_(*key_columns)
-    found: dict[tuple[Any, ...], int] = {}
-    size = max(1, MAX_PARAMS // len(keys))
-    for start in range(0, len(values), size):
-        chunk = values[start : start + size]
-        wanted = [v[0] for v in chunk] if len(keys) == 1 else list(chunk)
-        query = select(table.c.id, *key_columns).where(match.in_(wanted))
-        for row in connection.execute(query):
-            found[tuple(row[1:])] = row[0]
-    return found
+    conflict = _Conflict(tuple(keys), tuple(update), tuple((merge or {}).items()), returning)
+    return _write(connection, model, rows, lookups, conflict)
 
 
 def insert_rows(
-    connection: Connection, model: type[Base], rows: Sequence[Mapping[str, Any]]
+    connection: Connection,
+    model: type[Base],
+    rows: Sequence[Mapping[str, Any]],
+    *,
+    lookups: Mapping[str, Lookup] | None = None,
 ) -> None:
     """Plain bulk insert (child rows, which a re-sync deletes first)."""
-    table = table_of(model)
-    for chunk in chunks(rows):
-        connection.execute(table.insert(), list(chunk))
+    _write(connection, model, rows, lookups)
 
 
 def insert_ignore(
@@ -139,12 +238,6 @@ def insert_ignore(
     model: type[Base],
     rows: Sequence[Mapping[str, Any]],
     keys: Sequence[str],
-) -> int:
-    """Insert rows that are not there yet; return how many were new."""
-    table = table_of(model)
-    added = 0
-    for chunk in chunks(rows):
-        stmt = _insert(connection, table).values(list(chunk))
-        result = connection.execute(stmt.on_conflict_do_nothing(index_elements=list(keys)))
-        added += result.rowcount or 0
-    return added
+) -> None:
+    """Insert the rows that are not there yet (another run may have just done it)."""
+    _write(connection, model, rows, conflict=_Conflict(tuple(keys), None))

@@ -34,7 +34,7 @@ from tmdbsync.db.models import (
     PersonImage,
     SkippedTitle,
 )
-from tmdbsync.db.upsert import insert_rows, upsert
+from tmdbsync.db.upsert import Lookup, insert_rows, upsert
 from tmdbsync.payloads import (
     CastCredit,
     CrewCredit,
@@ -69,6 +69,11 @@ KEY_JOBS = frozenset(
 )
 
 PERSON_FIELDS = ("name", "gender", "known_for_department", "profile_path", "popularity")
+# Credits name people, genres, keywords and episodes by their natural keys; SQL finds the ids.
+PERSON = Lookup(Person, ("tmdb_id",))
+GENRE = Lookup(Genre, ("type", "tmdb_id"))
+KEYWORD = Lookup(Keyword, ("tmdb_id",))
+EPISODE = Lookup(Episode, ("season_id", "episode_number"))
 
 
 def utc_now() -> datetime:
@@ -120,18 +125,18 @@ class PeopleIndex:
         for ref in refs:
             self.add(ref)
 
-    def save(self, connection: Connection) -> dict[int, int]:
-        """Upsert the people; returns {tmdb person id: person.id}."""
+    def save(self, connection: Connection) -> None:
+        """Upsert the people, so that credits can name them by TMDb id."""
         rows = sorted(self.rows.values(), key=lambda r: r["tmdb_id"])  # stable lock order
-        ids = upsert(
+        upsert(
             connection,
             Person,
             rows,
             ["tmdb_id"],
             update=PERSON_FIELDS,
-            merge={"is_principal": lambda current, new: current | new},
+            merge={"is_principal": "{old} OR {new}"},
+            returning=False,
         )
-        return {key[0]: value for key, value in ids.items()}
 
 
 class Store:
@@ -185,7 +190,7 @@ class Store:
             people = PeopleIndex()
             for bundle in batch:
                 self._index_people(people, bundle)
-            person_ids = people.save(connection)
+            people.save(connection)
             self._save_genres(connection, batch, content_ids)
             self._save_keywords(connection, batch, content_ids)
             cast: list[dict[str, Any]] = []
@@ -195,23 +200,19 @@ class Store:
             for bundle in batch:
                 content_id = content_ids[(bundle.kind, bundle.title.id)]
                 credits = bundle.title.credits
-                cast.extend(
-                    _cast_row("content_id", content_id, c, person_ids) for c in credits.cast
-                )
-                crew.extend(
-                    _crew_row("content_id", content_id, c, person_ids) for c in credits.crew
-                )
+                cast.extend(_cast_row("content_id", content_id, c) for c in credits.cast)
+                crew.extend(_crew_row("content_id", content_id, c) for c in credits.crew)
                 images.extend(
                     _image_rows("content_id", content_id, bundle.title.images, CONTENT_IMAGES)
                 )
                 videos.extend(_video_rows(content_id, bundle.title))
-            insert_rows(connection, ContentCast, cast)
-            insert_rows(connection, ContentCrew, crew)
+            insert_rows(connection, ContentCast, cast, lookups={"person_id": PERSON})
+            insert_rows(connection, ContentCrew, crew, lookups={"person_id": PERSON})
             insert_rows(connection, ContentImage, images)
             insert_rows(connection, ContentVideo, videos)
             shows = [(content_ids[(b.kind, b.title.id)], b.seasons) for b in batch if b.seasons]
             if shows:
-                self._save_seasons(connection, shows, person_ids)
+                self._save_seasons(connection, shows)
         return [content_ids[(b.kind, b.title.id)] for b in bundles]
 
     def _index_people(self, people: PeopleIndex, bundle: TitleBundle) -> None:
@@ -296,15 +297,16 @@ class Store:
             for b in batch
             for g in b.title.genres
         }
-        ids = upsert(
+        upsert(
             connection,
             Genre,
             [genres[k] for k in sorted(genres)],
             ["type", "tmdb_id"],
             update=["name"],
+            returning=False,
         )
         links = {
-            (content_ids[(b.kind, b.title.id)], ids[(b.kind, g.id)])
+            (content_ids[(b.kind, b.title.id)], (b.kind, g.id))
             for b in batch
             for g in b.title.genres
         }
@@ -312,6 +314,7 @@ class Store:
             connection,
             ContentGenre,
             [{"content_id": c, "genre_id": g} for c, g in sorted(links)],
+            lookups={"genre_id": GENRE},
         )
 
     def _save_keywords(
@@ -323,29 +326,28 @@ class Store:
         keywords = {
             k.id: {"tmdb_id": k.id, "name": k.name} for b in batch for k in b.title.keywords.items
         }
-        ids = upsert(
+        upsert(
             connection,
             Keyword,
             [keywords[k] for k in sorted(keywords)],
             ["tmdb_id"],
             update=["name"],
+            returning=False,
         )
         links = {
-            (content_ids[(b.kind, b.title.id)], ids[(k.id,)])
-            for b in batch
-            for k in b.title.keywords.items
+            (content_ids[(b.kind, b.title.id)], k.id) for b in batch for k in b.title.keywords.items
         }
         insert_rows(
             connection,
             ContentKeyword,
             [{"content_id": c, "keyword_id": k} for c, k in sorted(links)],
+            lookups={"keyword_id": KEYWORD},
         )
 
     def _save_seasons(
         self,
         connection: Connection,
         shows: list[tuple[int, list[SeasonBundle]]],
-        person_ids: dict[int, int],
     ) -> None:
         rows = []
         for content_id, seasons in shows:
@@ -379,16 +381,19 @@ class Store:
                         continue
                     seen.add(episode.episode_number)
                     episode_rows.append(_episode_row(season_id, episode))
-        episode_ids = upsert(
-            connection, Episode, episode_rows, ["season_id", "episode_number"], update=["name"]
+        upsert(
+            connection,
+            Episode,
+            episode_rows,
+            ["season_id", "episode_number"],
+            update=["name"],
+            returning=False,
         )
         cast_rows: list[dict[str, Any]] = []
         crew_rows: list[dict[str, Any]] = []
         for season_id, season in placed:
             for episode in season.payload.episodes if season.payload else []:
-                episode_id = episode_ids.get((season_id, episode.episode_number))
-                if episode_id is None:
-                    continue
+                episode_id = (season_id, episode.episode_number)
                 credits = (season.episode_credits or {}).get(episode.episode_number)
                 if season.episode_credits is not None:
                     # `episode` mode: exactly what /episode/{e}/credits said (absent = none)
@@ -398,12 +403,13 @@ class Store:
                 else:
                     regulars, guests, crew = season.regulars, episode.guest_stars, episode.crew
                 for cast, is_guest in [(c, False) for c in regulars] + [(c, True) for c in guests]:
-                    row = _cast_row("episode_id", episode_id, cast, person_ids)
+                    row = _cast_row("episode_id", episode_id, cast)
                     row["is_guest"] = is_guest
                     cast_rows.append(row)
-                crew_rows.extend(_crew_row("episode_id", episode_id, c, person_ids) for c in crew)
-        insert_rows(connection, EpisodeCast, cast_rows)
-        insert_rows(connection, EpisodeCrew, crew_rows)
+                crew_rows.extend(_crew_row("episode_id", episode_id, c) for c in crew)
+        lookups = {"episode_id": EPISODE, "person_id": PERSON}
+        insert_rows(connection, EpisodeCast, cast_rows, lookups=lookups)
+        insert_rows(connection, EpisodeCrew, crew_rows, lookups=lookups)
 
     def record_skip(self, kind: Kind, tmdb_id: int, reason: str) -> None:
         with self.engine.begin() as connection:
@@ -658,20 +664,21 @@ def _episode_row(season_id: int, episode: EpisodePayload) -> dict[str, Any]:
     }
 
 
-def _cast_row(owner: str, owner_id: int, cast: CastCredit, ids: dict[int, int]) -> dict[str, Any]:
+def _cast_row(owner: str, owner_id: object, cast: CastCredit) -> dict[str, Any]:
+    """`owner_id` is the content id, or an episode's (season id, number) for EPISODE."""
     return {
         owner: owner_id,
-        "person_id": ids[cast.id],
+        "person_id": cast.id,
         "credit_id": cast.credit_id,
         "character": cast.character,
         "cast_order": cast.order,
     }
 
 
-def _crew_row(owner: str, owner_id: int, crew: CrewCredit, ids: dict[int, int]) -> dict[str, Any]:
+def _crew_row(owner: str, owner_id: object, crew: CrewCredit) -> dict[str, Any]:
     return {
         owner: owner_id,
-        "person_id": ids[crew.id],
+        "person_id": crew.id,
         "credit_id": crew.credit_id,
         "department": crew.department,
         "job": crew.job,
