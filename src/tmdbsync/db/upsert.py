@@ -1,20 +1,23 @@
-"""The one place that writes SQL text: multi-row `INSERT … ON CONFLICT` for SQLite and PostgreSQL.
+"""The one place that writes SQL text: bulk `INSERT … ON CONFLICT` for SQLite and PostgreSQL.
 
 A stored batch of titles is thousands of rows over a dozen tables. Sent row by row (an
 executemany), SQLite releases and re-takes the GIL at every row, and while the event loop thread
 is busy each re-take waits up to the interpreter's switch interval: that, not SQL, was most of a
-title's store time during a sync. So every table gets one multi-row statement per chunk, and a
-foreign key given by the referenced row's natural key (`Lookup`) is resolved inside the statement
-by a scalar subquery, so ids need not come back to Python and go out again.
+title's store time during a sync. So every table gets one statement for the whole batch, whose
+rows travel as one parameter per column (PostgreSQL: arrays read by `unnest`) or one in all
+(SQLite: a JSON array read by `json_each`); the SQL text stays the same whatever the number of
+rows, so it is parsed and planned cheaply. A foreign key given by the referenced row's natural
+key (`Lookup`) is resolved inside the statement by a scalar subquery, so ids need not come back to
+Python and go out again.
 
-The syntax used (`VALUES (…), (…)`, `ON CONFLICT (…) DO UPDATE SET c = excluded.c`, `RETURNING`)
-is the same in both dialects (SQLite >= 3.35); only the placeholder differs. Values go through
-each column type's SQLAlchemy bind processor, so they are stored exactly as ORM statements store
-them.
+`ON CONFLICT (…) DO UPDATE SET c = excluded.c` and `RETURNING` read the same in both dialects
+(SQLite >= 3.35). Values go through each column type's SQLAlchemy bind processor, so they are
+stored exactly as ORM statements store them.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -25,10 +28,8 @@ from sqlalchemy.sql.schema import ScalarElementColumnDefault
 
 from tmdbsync.db.models import Base
 
-# SQLite allows 32,766 bound parameters a statement; PostgreSQL 65,535. Stay well under both.
-MAX_PARAMS = 30_000
-# PostgreSQL takes a column of rows as one array parameter; chunks only bound memory.
-MAX_ARRAY_ROWS = 20_000
+# Rows per statement: the parameters' size is all that grows, so chunks only bound memory.
+MAX_ROWS = 20_000
 
 Key = tuple[Any, ...]
 
@@ -72,11 +73,10 @@ class _Slot:
 
 @dataclass(frozen=True)
 class _Statement:
-    """SQL for a chunk of rows, and the chunk's parameters."""
+    """SQL for any number of rows, and how a chunk of rows becomes its parameters."""
 
-    sql: Callable[[int], str]
+    sql: str
     params: Callable[[Sequence[Mapping[str, Any]]], tuple[Any, ...]]
-    rows_per_statement: int
 
 
 def _processor(column: Column[Any], dialect: Dialect) -> Callable[[Any], Any]:
@@ -99,13 +99,11 @@ def _statement(
 ) -> _Statement:
     """How rows of one shape are written, worked out once per shape.
 
-    SQLite gets `VALUES (…), (…)` with a placeholder per value. PostgreSQL gets one array per
-    column, `SELECT … FROM unnest(…)`: its planner would spend longer on a thousand-row VALUES
-    with subqueries than on running it.
+    Not `VALUES (…), (…)`: with a thousand rows and their subqueries, PostgreSQL spent longer
+    planning it than running it, and SQLite's parse time grew faster than the rows.
     """
     quote = dialect.identifier_preparer.quote
     postgres = dialect.name == "postgresql"
-    mark = "%s" if postgres else "?"
     by_column = dict(lookups)
     slots: list[_Slot] = []
     selected: list[str] = []  # per column: its placeholder, or the lookup's subquery
@@ -114,7 +112,7 @@ def _statement(
         if lookup is None:
             column = table.c[name]
             slots.append(_Slot(name, column, _processor(column, dialect), None))
-            selected.append(f"v.c{len(slots)}" if postgres else mark)
+            selected.append(_slot_value(len(slots), postgres))
             continue
         referenced = table_of(lookup.model)
         match = []
@@ -124,27 +122,31 @@ def _statement(
             slots.append(
                 _Slot(name, column, _processor(column, dialect), None if single else index)
             )
-            match.append(f"{quote(key)} = " + (f"v.c{len(slots)}" if postgres else mark))
+            match.append(f"{quote(key)} = {_slot_value(len(slots), postgres)}")
         selected.append(f"(SELECT id FROM {quote(referenced.name)} WHERE {' AND '.join(match)})")
 
     name = quote(table.name)
     head = f"INSERT INTO {name} ({', '.join(quote(c) for c in columns)}) "
     tail = _conflict_clause(quote, name, conflict)
     if postgres:
-        arrays = ", ".join(f"{mark}::{slot.column.type.compile(dialect)}[]" for slot in slots)
+        arrays = ", ".join(f"%s::{slot.column.type.compile(dialect)}[]" for slot in slots)
         aliases = ", ".join(f"c{i}" for i in range(1, len(slots) + 1))
-        sql = f"{head}SELECT {', '.join(selected)} FROM unnest({arrays}) AS v({aliases}){tail}"
         return _Statement(
-            sql=lambda _: sql,
-            params=lambda rows: tuple([_value(slot, row) for row in rows] for slot in slots),
-            rows_per_statement=MAX_ARRAY_ROWS,
+            f"{head}SELECT {', '.join(selected)} FROM unnest({arrays}) AS v({aliases}){tail}",
+            lambda rows: tuple([_value(slot, row) for row in rows] for slot in slots),
         )
-    group = f"({', '.join(selected)})"
+    # `WHERE true` tells SQLite's parser that ON starts the upsert, not a join constraint.
     return _Statement(
-        sql=lambda n: head + "VALUES " + ", ".join([group] * n) + tail,
-        params=lambda rows: tuple(_value(slot, row) for row in rows for slot in slots),
-        rows_per_statement=max(1, MAX_PARAMS // len(slots)),
+        f"{head}SELECT {', '.join(selected)} FROM json_each(?) AS v WHERE true{tail}",
+        lambda rows: (
+            json.dumps([[_value(slot, row) for slot in slots] for row in rows], ensure_ascii=False),
+        ),
     )
+
+
+def _slot_value(position: int, postgres: bool) -> str:
+    """The SQL for the value of slot `position` (1-based) of the current row."""
+    return f"v.c{position}" if postgres else f"json_extract(v.value, '$[{position - 1}]')"
 
 
 def _conflict_clause(quote: Callable[[str], str], table: str, conflict: _Conflict | None) -> str:
@@ -192,10 +194,9 @@ def _write(
     if defaults:
         rows = [{**defaults, **row} for row in rows]
     ids: dict[Key, int] = {}
-    size = statement.rows_per_statement
-    for start in range(0, len(rows), size):
-        chunk = rows[start : start + size]
-        result = connection.exec_driver_sql(statement.sql(len(chunk)), statement.params(chunk))
+    for start in range(0, len(rows), MAX_ROWS):
+        chunk = rows[start : start + MAX_ROWS]
+        result = connection.exec_driver_sql(statement.sql, statement.params(chunk))
         if conflict is not None and conflict.returning:
             ids.update((tuple(row[1:]), row[0]) for row in result)
     return ids
