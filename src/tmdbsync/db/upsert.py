@@ -67,7 +67,7 @@ class _Slot:
 
     row_key: str
     column: Column[Any]
-    process: Callable[[Any], Any]
+    process: Callable[[Any], Any] | None
     index: int | None  # position in the row's tuple value for a multi-column lookup
 
 
@@ -79,14 +79,30 @@ class _Statement:
     params: Callable[[Sequence[Mapping[str, Any]]], tuple[Any, ...]]
 
 
-def _processor(column: Column[Any], dialect: Dialect) -> Callable[[Any], Any]:
-    process = column.type.dialect_impl(dialect).bind_processor(dialect)
-    return process if process is not None else (lambda value: value)
+def _processor(column: Column[Any], dialect: Dialect) -> Callable[[Any], Any] | None:
+    return column.type.dialect_impl(dialect).bind_processor(dialect)
 
 
-def _value(slot: _Slot, row: Mapping[str, Any]) -> Any:
-    value = row[slot.row_key]
-    return slot.process(value if slot.index is None else value[slot.index])
+def _row_values(slots: list[_Slot]) -> Callable[[Mapping[str, Any]], list[Any]]:
+    """A row's parameter values in slot order; most slots are a plain lookup of the row's dict,
+    so only the others (a processor, a part of a tuple) cost more than that."""
+    keys = [slot.row_key for slot in slots]
+    special = [
+        (position, slot)
+        for position, slot in enumerate(slots)
+        if slot.process is not None or slot.index is not None
+    ]
+
+    def values(row: Mapping[str, Any]) -> list[Any]:
+        found = [row[key] for key in keys]
+        for position, slot in special:
+            value = found[position]
+            if slot.index is not None:
+                value = value[slot.index]
+            found[position] = value if slot.process is None else slot.process(value)
+        return found
+
+    return values
 
 
 @lru_cache(maxsize=256)
@@ -125,6 +141,7 @@ def _statement(
             match.append(f"{quote(key)} = {_slot_value(len(slots), postgres)}")
         selected.append(f"(SELECT id FROM {quote(referenced.name)} WHERE {' AND '.join(match)})")
 
+    values = _row_values(slots)
     name = quote(table.name)
     head = f"INSERT INTO {name} ({', '.join(quote(c) for c in columns)}) "
     tail = _conflict_clause(quote, name, conflict)
@@ -133,14 +150,12 @@ def _statement(
         aliases = ", ".join(f"c{i}" for i in range(1, len(slots) + 1))
         return _Statement(
             f"{head}SELECT {', '.join(selected)} FROM unnest({arrays}) AS v({aliases}){tail}",
-            lambda rows: tuple([_value(slot, row) for row in rows] for slot in slots),
+            lambda rows: tuple(map(list, zip(*map(values, rows), strict=True))),
         )
     # `WHERE true` tells SQLite's parser that ON starts the upsert, not a join constraint.
     return _Statement(
         f"{head}SELECT {', '.join(selected)} FROM json_each(?) AS v WHERE true{tail}",
-        lambda rows: (
-            json.dumps([[_value(slot, row) for slot in slots] for row in rows], ensure_ascii=False),
-        ),
+        lambda rows: (json.dumps(list(map(values, rows)), ensure_ascii=False),),
     )
 
 
