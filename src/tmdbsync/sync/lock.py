@@ -1,7 +1,9 @@
 """One sync per database at a time: a lock row with the holder's host, pid and a heartbeat.
 
 A holder that died (SIGKILL, power loss) leaves its row behind; the row is taken over when its
-process is gone (same host) or its heartbeat is older than STALE.
+process is gone (same host) or its heartbeat is older than STALE. A process is named by host, pid
+and, where /proc tells it, the pid's start time: a pid the system has since given to another
+process does not pass for the dead holder.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import os
 import socket
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from sqlalchemy import Engine, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -22,21 +25,45 @@ HEARTBEAT = timedelta(minutes=1)
 NAME = "sync"
 
 
+def _started(pid: int) -> str | None:
+    """The pid's start time in clock ticks since boot (Linux /proc), None where unknown."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    # the command name (field 2) may hold spaces and parentheses: count from its closing one
+    fields = stat[stat.rfind(")") + 2 :].split()
+    return fields[19] if len(fields) > 19 else None
+
+
 def _me() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"
+    pid = os.getpid()
+    started = _started(pid)
+    return f"{socket.gethostname()}:{pid}" + (f":{started}" if started else "")
 
 
 def _alive(holder: str) -> bool:
-    host, _, pid = holder.rpartition(":")
-    if host != socket.gethostname() or not pid.isdigit():
+    """Whether the holder's process still runs; True when it is not ours to tell."""
+    host, pid, started = _parse(holder)
+    if host != socket.gethostname() or pid is None:
         return True  # another machine: trust the heartbeat only
     try:
-        os.kill(int(pid), 0)
+        os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
-        return True
-    return True
+        pass
+    now = _started(pid)
+    return started is None or now is None or now == started
+
+
+def _parse(holder: str) -> tuple[str, int | None, str | None]:
+    """(host, pid, start time) of `host:pid[:start]`; the host itself may hold colons (IPv6)."""
+    parts = holder.split(":")
+    if len(parts) >= 3 and parts[-1].isdigit() and parts[-2].isdigit():
+        return ":".join(parts[:-2]), int(parts[-2]), parts[-1]
+    host, _, pid = holder.rpartition(":")
+    return host, int(pid) if pid.isdigit() else None, None
 
 
 class RunLock:
