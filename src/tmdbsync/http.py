@@ -266,6 +266,13 @@ class ApiClient:
     def redact(self, text: str) -> str:
         return redact(text, self._secrets)
 
+    async def _reserve(self, bucket: Bucket) -> None:
+        """Count the request: from the lease in memory when there is one; else in a thread, so
+        a busy database (another process holding its write lock) does not stall the event loop
+        and every request in flight."""
+        if not self.ledger.reserve_leased(bucket):
+            await asyncio.to_thread(self.ledger.reserve, bucket)
+
     async def get(
         self, path: str, params: Mapping[str, str | int] | None = None, *, bucket: Bucket
     ) -> Any:
@@ -279,9 +286,7 @@ class ApiClient:
             # a crash over-counts only what was on the wire.
             async with self._in_flight:
                 self._check_stopped(bucket)
-                # The reservation runs in a thread, so a busy database (another process holding
-                # its write lock) does not stall the event loop and every request in flight.
-                await self.limiter.acquire(partial(asyncio.to_thread, self.ledger.reserve, bucket))
+                await self.limiter.acquire(partial(self._reserve, bucket))
                 log.debug("%s GET %s (attempt %d/%d)", self.provider, shown, attempt + 1, attempts)
                 outcome = await self._attempt(path, query, bucket, shown)
             if not isinstance(outcome, _Retry):

@@ -113,6 +113,22 @@ class QuotaLedger:
                     return
         raise QuotaExhausted(self.provider, bucket)
 
+    def reserve_leased(self, bucket: Bucket) -> bool:
+        """Count a request against what was reserved ahead, without the database.
+
+        False when nothing is left of it, or another thread is reserving right now: then
+        `reserve` does the work. Never blocks, so the event loop may call it.
+        """
+        if not self._lock.acquire(blocking=False):
+            return False
+        try:
+            if self._leased_day != self.today() or self._leased.get(bucket, 0) <= 0:
+                return False
+            self._leased[bucket] -= 1
+            return True
+        finally:
+            self._lock.release()
+
     def release(self) -> None:
         """Give back requests reserved ahead and not sent (end of a run)."""
         with self._lock:
