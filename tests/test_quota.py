@@ -161,3 +161,24 @@ def test_concurrent_borrowing_keeps_the_total(engine: Engine) -> None:
     usage = ledger.usage()
     assert sum(granted.values()) == sum(usage.values()) == quota
     assert usage["tv"] <= 12
+
+
+def test_leased_slots_are_taken_in_memory_and_given_back(engine: Engine) -> None:
+    ledger = QuotaLedger(engine, "tmdb", 100, 0.5, today=fixed(DAY), lease=4)
+    assert not ledger.reserve_leased("movie"), "nothing leased before the first reservation"
+    ledger.reserve("movie")  # one used, three reserved ahead
+    assert ledger.used("movie") == 4
+    assert [ledger.reserve_leased("movie") for _ in range(4)] == [True, True, True, False]
+    assert not ledger.reserve_leased("tv"), "a lease belongs to its bucket"
+    ledger.reserve("movie")
+    ledger.release()
+    assert ledger.used("movie") == 5, "the unused lease went back"
+
+
+def test_a_lease_from_yesterday_is_not_spent_today(engine: Engine) -> None:
+    today = [DAY]
+    ledger = QuotaLedger(engine, "tmdb", 100, 0.5, today=lambda: today[0], lease=4)
+    ledger.reserve("movie")
+    assert ledger.reserve_leased("movie")
+    today[0] = date(2024, 3, 2)
+    assert not ledger.reserve_leased("movie")
