@@ -42,18 +42,23 @@ class RichProgress(Progress):
     ) -> None:
         self.bar.stop()
 
+    def _task(self, kind: Kind) -> TaskID:
+        """The kind's bar, made on first use: a run may fetch titles before any discover page
+        (a change-feed page, a retry of skipped titles)."""
+        if kind not in self.tasks:
+            self.tasks[kind] = self.bar.add_task(kind, total=None)
+        return self.tasks[kind]
+
     def page_started(self, kind: Kind, row: LogRow, page: int, requests_left: int | None) -> None:
         left = "unlimited" if requests_left is None else str(requests_left)
         label = f"{kind:5} {row.label} page {page}/{row.total_pages or '?'} ({left} requests left)"
-        if kind not in self.tasks:
-            self.tasks[kind] = self.bar.add_task(label, total=None)
-        self.bar.update(self.tasks[kind], description=label, completed=0, total=None)
+        self.bar.update(self._task(kind), description=label, completed=0, total=None)
 
     def titles_found(self, kind: Kind, count: int) -> None:
-        self.bar.update(self.tasks[kind], total=count, completed=0)
+        self.bar.update(self._task(kind), total=count, completed=0)
 
     def title_done(self, kind: Kind) -> None:
-        self.bar.advance(self.tasks[kind])
+        self.bar.advance(self._task(kind))
 
     def message(self, text: str) -> None:
         self.bar.console.print(text, highlight=False)
