@@ -38,6 +38,7 @@ IGNORED_COLUMNS = {
     "enriched_bucket",
     "omdb_checked_at",
     "first_seen_at",
+    "last_tried_at",
     "heartbeat_at",
     "notes",
     # content_sync_window: how the scan got there (passes, which run), not what it holds

@@ -1,6 +1,10 @@
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from alembic import command
 from sqlalchemy import Engine, inspect
 
-from tmdbsync.db.engine import upgrade
+from tmdbsync.db.engine import alembic_config, upgrade
 from tmdbsync.db.models import Base
 
 CONTRACT_TABLES = {
@@ -46,3 +50,41 @@ def test_upgrade_twice_is_harmless(engine: Engine) -> None:
 def test_foreign_keys_are_declared(engine: Engine) -> None:
     fks = inspect(engine).get_foreign_keys("episode_cast")
     assert {fk["referred_table"] for fk in fks} == {"episode", "person"}
+
+
+def test_skipped_titles_recorded_before_retries_count_one_attempt_at_first_sight(
+    engine: Engine,
+) -> None:
+    """0006 on a database with skipped titles: each was tried once, when first seen; and back."""
+    config = alembic_config(engine)
+    command.downgrade(config, "0005")
+    seen = datetime(2024, 1, 2, 3, 4, 5, tzinfo=UTC)
+    as_of_0005 = sa.table(
+        "skipped_title",
+        sa.column("type"),
+        sa.column("tmdb_id"),
+        sa.column("reason"),
+        sa.column("first_seen_at", sa.DateTime(timezone=True)),
+    )
+    with engine.begin() as connection:
+        connection.execute(
+            sa.insert(as_of_0005).values(type="movie", tmdb_id=7, reason="404", first_seen_at=seen)
+        )
+    upgrade(engine)
+    with engine.connect() as connection:
+        row = connection.execute(
+            sa.text("select attempts, last_tried_at = first_seen_at from skipped_title")
+        ).one()
+    assert tuple(row) == (1, True)
+    columns = {c["name"]: c for c in inspect(engine).get_columns("skipped_title")}
+    assert not columns["attempts"]["nullable"] and not columns["last_tried_at"]["nullable"]
+    assert columns["attempts"]["default"] is None, "new rows get their values from the store"
+
+    command.downgrade(config, "0005")
+    assert {c["name"] for c in inspect(engine).get_columns("skipped_title")} == {
+        "id",
+        "type",
+        "tmdb_id",
+        "reason",
+        "first_seen_at",
+    }

@@ -415,7 +415,11 @@ class ApiUsage(Base):
 
 
 class SkippedTitle(Base):
-    """A discovered title we could not store (404, bad payload): recorded, not retried daily."""
+    """A discovered title we could not store (404, bad payload, a value the database refused).
+
+    Page replays skip it; the retry step (sync/retry.py) asks again once `last_tried_at` is old
+    enough, waiting longer after each of its `attempts`, and a title stored deletes its row.
+    """
 
     __tablename__ = "skipped_title"
     __table_args__ = (UniqueConstraint("type", "tmdb_id"),)
@@ -425,6 +429,8 @@ class SkippedTitle(Base):
     tmdb_id: Mapped[int] = mapped_column(Integer)
     reason: Mapped[str] = mapped_column(String(500))
     first_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    attempts: Mapped[int] = mapped_column(Integer, default=1)
+    last_tried_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 class SyncLock(Base):

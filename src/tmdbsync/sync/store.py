@@ -181,6 +181,8 @@ class Store:
 
         Each table gets one statement for the whole batch, so storing titles that arrived together
         costs little more than storing one. A title listed twice is stored once (the later wins).
+        A title recorded as skipped before (a retry, a refresh that once failed) is skipped no
+        more: its `skipped_title` row goes with the same commit.
         """
         batch = list({(b.kind, b.title.id): b for b in bundles}.values())
         with self.engine.begin() as connection:
@@ -213,6 +215,12 @@ class Store:
             shows = [(content_ids[(b.kind, b.title.id)], b.seasons) for b in batch if b.seasons]
             if shows:
                 self._save_seasons(connection, shows)
+            stored = [(b.kind, b.title.id) for b in batch]
+            connection.execute(
+                delete(SkippedTitle).where(
+                    tuple_(SkippedTitle.type, SkippedTitle.tmdb_id).in_(stored)
+                )
+            )
         return [content_ids[(b.kind, b.title.id)] for b in bundles]
 
     def _index_people(self, people: PeopleIndex, bundle: TitleBundle) -> None:
@@ -412,6 +420,9 @@ class Store:
         insert_rows(connection, EpisodeCrew, crew_rows, lookups=lookups)
 
     def record_skip(self, kind: Kind, tmdb_id: int, reason: str) -> None:
+        """Record a title that could not be stored; once more counts another attempt, so its
+        next retry waits longer (sync/retry.py)."""
+        now = self.now()
         with self.engine.begin() as connection:
             upsert(
                 connection,
@@ -421,11 +432,14 @@ class Store:
                         "type": kind,
                         "tmdb_id": tmdb_id,
                         "reason": reason[:500],
-                        "first_seen_at": self.now(),
+                        "first_seen_at": now,
+                        "last_tried_at": now,
                     }
                 ],
                 ["type", "tmdb_id"],
-                update=["reason"],
+                update=["reason", "last_tried_at"],
+                merge={"attempts": "{old} + 1"},
+                returning=False,
             )
 
     # --- people -------------------------------------------------------------------------------
