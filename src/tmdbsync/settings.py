@@ -154,6 +154,12 @@ class Settings(BaseSettings):
     audit_days: int = Field(
         30, ge=0, validation_alias=AliasChoices("TMDBSYNC_AUDIT_DAYS", "audit_days")
     )
+    retry_skipped_days: int = Field(
+        30,
+        ge=0,
+        le=365,  # the back-off's cap (sync/retry.py): no retry waits longer
+        validation_alias=AliasChoices("TMDBSYNC_RETRY_SKIPPED_DAYS", "retry_skipped_days"),
+    )
     people: PeoplePolicy = Field(
         "principal", validation_alias=AliasChoices("TMDBSYNC_PEOPLE", "people")
     )
