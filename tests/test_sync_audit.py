@@ -37,13 +37,15 @@ class Messages(Progress):
 
 
 def quiet_settings(fake: FakeApi, database_url: str, **overrides: Any) -> Settings:
-    """Three months, no people, OMDb nor change feed: every TMDb request is a page or a title."""
+    """Three months, no people, OMDb, change feed nor retries of skipped titles: every TMDb
+    request is a page or a title."""
     values: dict[str, Any] = {
         "start": "2024-01",
         "end": "2024-03",
         "people": "none",
         "omdb_api_key": None,
         "follow_changes": False,
+        "retry_skipped_days": 0,
     }
     return fake_settings(fake, database_url, **values | overrides)
 

@@ -54,6 +54,7 @@ class KindTally:
     refreshed: int = 0
     probes: int = 0  # audit requests: page 1 of a completed month's window (sync/audit.py)
     reopened: int = 0  # completed months an audit found changed and reopened
+    retried: int = 0  # skipped titles taken up again (sync/retry.py)
     stopped: str = ""
 
 

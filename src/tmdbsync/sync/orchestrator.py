@@ -24,6 +24,7 @@ from tmdbsync.sync.lock import HEARTBEAT, RunLock
 from tmdbsync.sync.log import SyncLog
 from tmdbsync.sync.people import drain_people
 from tmdbsync.sync.ratings import drain_omdb
+from tmdbsync.sync.retry import run_retry
 from tmdbsync.sync.store import Store, utc_now
 from tmdbsync.sync.watch_stats import drain_trakt
 from tmdbsync.tmdb import TmdbClient
@@ -136,13 +137,16 @@ async def _keep_lock(
 
 async def _step(ctx: SyncContext, kind: Kind, changes: ChangeLog | None) -> bool:
     """One page of work: a discover page; once every month is done, a change-feed page; once
-    the feed is caught up too, an audit of an old month (which may reopen it for the next step).
+    the feed is caught up too, an audit of an old month (which may reopen it for the next step);
+    once no month is due either, a batch of skipped titles due for a retry.
     """
     if await run_page(ctx, kind):
         return True
     if changes is not None and await run_changes_page(ctx, changes, kind):
         return True
-    return await run_audit(ctx, kind)
+    if await run_audit(ctx, kind):
+        return True
+    return await run_retry(ctx, kind)
 
 
 async def _alternate(

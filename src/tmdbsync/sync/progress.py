@@ -70,6 +70,7 @@ SUMMARY_COLUMNS = {
     "refreshed": "refreshed",
     "probes": "audit probes",
     "reopened": "reopened",
+    "retried": "retried",
     "skipped": "skipped",
     "people": "people",
     "omdb": "OMDb",

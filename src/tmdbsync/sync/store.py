@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Sequence
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Engine, delete, func, select, tuple_, update
+from sqlalchemy import Connection, Engine, and_, delete, func, or_, select, tuple_, update
 
 from tmdbsync.db.models import (
     Content,
@@ -38,6 +38,7 @@ from tmdbsync.db.upsert import Lookup, insert_rows, upsert
 from tmdbsync.payloads import (
     CastCredit,
     CrewCredit,
+    DiscoverItem,
     EpisodePayload,
     Image,
     Images,
@@ -441,6 +442,43 @@ class Store:
                 merge={"attempts": "{old} + 1"},
                 returning=False,
             )
+
+    def due_skips(
+        self, kind: Kind, wait: timedelta, cap: timedelta, limit: int
+    ) -> list[DiscoverItem]:
+        """Up to `limit` skipped titles of `kind` due for a retry, tried longest ago first.
+
+        A title is due once `wait × 2^(attempts-1)`, at most `cap`, has passed since it was last
+        tried. Written as one band per attempt count below the cap (a handful) rather than as
+        arithmetic on the column, so both dialects compare plain timestamps. A title we still
+        hold (skipped when a change-feed refresh failed) keeps its stored original language.
+        """
+        now = self.now()
+        bands = []
+        attempts = 1
+        while wait < cap:
+            bands.append(
+                and_(SkippedTitle.attempts == attempts, SkippedTitle.last_tried_at <= now - wait)
+            )
+            attempts, wait = attempts + 1, wait * 2
+        bands.append(
+            and_(SkippedTitle.attempts >= attempts, SkippedTitle.last_tried_at <= now - cap)
+        )
+        query = (
+            select(SkippedTitle.tmdb_id, Content.original_language)
+            .outerjoin(
+                Content,
+                and_(Content.type == SkippedTitle.type, Content.tmdb_id == SkippedTitle.tmdb_id),
+            )
+            .where(SkippedTitle.type == kind, or_(*bands))
+            .order_by(SkippedTitle.last_tried_at, SkippedTitle.id)
+            .limit(limit)
+        )
+        with self.engine.connect() as connection:
+            return [
+                DiscoverItem(id=row.tmdb_id, original_language=row.original_language)
+                for row in connection.execute(query)
+            ]
 
     # --- people -------------------------------------------------------------------------------
 
