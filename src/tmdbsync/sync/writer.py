@@ -56,14 +56,18 @@ class TitleWriter:
     async def _flush(self) -> None:
         while self.pending:
             batch, self.pending = self.pending, []
+            outcomes: list[str | BaseException]
             try:
                 outcomes = await self.write(self._store, batch)
-            except BaseException as exc:  # the writer itself failed: every caller learns it
+            except asyncio.CancelledError:
                 for item in batch:
-                    if not item.done.done():
-                        item.done.set_exception(exc)
+                    item.done.cancel()
                 raise
+            except Exception as exc:  # the writer itself failed: every caller learns it
+                outcomes = [exc] * len(batch)
             for item, outcome in zip(batch, outcomes, strict=True):
+                if item.done.done():  # its caller was cancelled: the run is stopping
+                    continue
                 if isinstance(outcome, BaseException):
                     item.done.set_exception(outcome)
                 else:
