@@ -48,6 +48,7 @@ def collect_status(settings: Settings, engine: Engine) -> dict[str, Any]:
                 "total_results": row.total_results,
                 "notes": row.notes,
                 "last_synced_at": row.last_synced_at.isoformat() if row.last_synced_at else None,
+                "audited_at": row.audited_at.isoformat() if row.audited_at else None,
             }
             for row in rows
         ],
@@ -64,7 +65,7 @@ def collect_status(settings: Settings, engine: Engine) -> dict[str, Any]:
 
 def render_status(console: Console, report: dict[str, Any]) -> None:
     log = Table(title="Sync log", title_justify="left")
-    for column in ("type", "month", "done", "pages", "results", "last synced", "notes"):
+    for column in ("type", "month", "done", "pages", "results", "last synced", "audited", "notes"):
         log.add_column(column, overflow="fold")
     for row in report["sync_log"]:
         total = "?" if row["total_pages"] is None else row["total_pages"]
@@ -76,6 +77,7 @@ def render_status(console: Console, report: dict[str, Any]) -> None:
             pages,
             "" if row["total_results"] is None else str(row["total_results"]),
             (row["last_synced_at"] or "")[:19],
+            (row["audited_at"] or "")[:10],
             row["notes"] or "",
         )
     console.print(log)
