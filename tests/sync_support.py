@@ -7,12 +7,15 @@ from collections import Counter
 from datetime import UTC, date, datetime, time
 from typing import Any
 
+import pytest
 from sqlalchemy import Engine, text
 
 from tmdbsync.fakeapi import FakeApi
+from tmdbsync.payloads import DiscoverItem
 from tmdbsync.settings import Settings, load_settings
+from tmdbsync.sync import batch
 from tmdbsync.sync.bundle import Kind
-from tmdbsync.sync.context import Progress, Summary
+from tmdbsync.sync.context import Progress, Summary, SyncContext
 from tmdbsync.sync.orchestrator import sync_contents
 
 
@@ -62,6 +65,19 @@ def run(
             settings, engine, kinds=kinds, max_pages=max_pages, progress=progress, **extra
         )
     )
+
+
+def collect_instead_of_storing(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Ids of the titles the pages reach, which are then not fetched: for tests about paging a
+    10,500-title month, where storing them all is the store's business (tested elsewhere)."""
+    reached: list[int] = []
+
+    async def collect(ctx: SyncContext, kind: str, items: list[DiscoverItem]) -> list[str]:
+        reached.extend(item.id for item in items)
+        return []
+
+    monkeypatch.setattr(batch, "fetch_and_store", collect)
+    return reached
 
 
 def scalar(engine: Engine, sql: str, **params: Any) -> Any:

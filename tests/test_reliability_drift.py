@@ -22,12 +22,10 @@ from tests.reliability_support import (
     settings_for,
     sync_in_process,
 )
+from tests.sync_support import collect_instead_of_storing
 from tmdbsync.db.models import ContentSyncLog, ContentSyncWindow
 from tmdbsync.fakeapi import FakeApi
 from tmdbsync.fakeapi.catalogue import PAGE_SIZE
-from tmdbsync.payloads import DiscoverItem
-from tmdbsync.sync import batch
-from tmdbsync.sync.context import SyncContext
 from tmdbsync.sync.log import TMDB_MAX_PAGE
 
 MONTH = (2024, 3)  # 73 movies at scale 1: four pages
@@ -110,13 +108,7 @@ def test_month_over_500_pages_is_split_until_every_title_is_reached(
     Fetching 10,500 titles is the store's business (tested elsewhere); here each page's titles
     are only collected, so the test is about reaching them.
     """
-    reached: list[int] = []
-
-    async def collect(ctx: SyncContext, kind: str, items: list[DiscoverItem]) -> list[str]:
-        reached.extend(item.id for item in items)
-        return []
-
-    monkeypatch.setattr(batch, "fetch_and_store", collect)
+    reached = collect_instead_of_storing(monkeypatch)
     kind, year, month = HUGE_MONTH
     month_text = f"{year:04d}-{month:02d}"
     expected = fake_api.catalogue.month_ids(kind, year, month)

@@ -14,15 +14,20 @@ import pytest
 from sqlalchemy import Engine, select, text
 
 from tests.conftest import HUGE_MONTH
-from tests.sync_support import canonical_dump, endpoint_counts, fake_settings, rows, run
+from tests.sync_support import (
+    canonical_dump,
+    collect_instead_of_storing,
+    endpoint_counts,
+    fake_settings,
+    rows,
+    run,
+)
 from tmdbsync.db.models import ContentSyncWindow
 from tmdbsync.fakeapi import FakeApi
 from tmdbsync.fakeapi.catalogue import PAGE_SIZE
-from tmdbsync.payloads import DiscoverItem
 from tmdbsync.settings import Settings
 from tmdbsync.status import collect_status
-from tmdbsync.sync import batch
-from tmdbsync.sync.context import Progress, SyncContext
+from tmdbsync.sync.context import Progress
 from tmdbsync.tmdb import TmdbClient
 
 DAY1 = date(2024, 6, 1)  # 2024-01..03 are old months: no daily re-scan of recent ones
@@ -205,13 +210,7 @@ def test_a_split_month_is_probed_and_reopened_window_by_window(
 
     As in the window-splitting test of test_reliability_drift, titles are only collected.
     """
-    reached: list[int] = []
-
-    async def collect(ctx: SyncContext, kind: str, items: list[DiscoverItem]) -> list[str]:
-        reached.extend(item.id for item in items)
-        return []
-
-    monkeypatch.setattr(batch, "fetch_and_store", collect)
+    reached = collect_instead_of_storing(monkeypatch)
     kind, year, month = HUGE_MONTH
     month_text = f"{year:04d}-{month:02d}"
     settings = quiet_settings(fake_api, database_url, start=month_text, end=month_text)
