@@ -66,7 +66,7 @@ def collect_status(settings: Settings, engine: Engine) -> dict[str, Any]:
 def render_status(console: Console, report: dict[str, Any]) -> None:
     log = Table(title="Sync log", title_justify="left")
     for column in ("type", "month", "done", "pages", "results", "last synced", "audited", "notes"):
-        log.add_column(column, overflow="fold")
+        log.add_column(column, overflow="fold", no_wrap=column != "notes")
     for row in report["sync_log"]:
         total = "?" if row["total_pages"] is None else row["total_pages"]
         pages = f"{row['last_completed_page']}/{total}"
@@ -76,7 +76,7 @@ def render_status(console: Console, report: dict[str, Any]) -> None:
             "yes" if row["is_completed"] else "no",
             pages,
             "" if row["total_results"] is None else str(row["total_results"]),
-            (row["last_synced_at"] or "")[:19],
+            (row["last_synced_at"] or "")[:16].replace("T", " "),
             (row["audited_at"] or "")[:10],
             row["notes"] or "",
         )
