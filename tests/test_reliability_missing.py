@@ -144,3 +144,37 @@ def test_omdb_limit_pauses_omdb_only(engine: Engine, limit: int) -> None:
         assert pending() == 0
         assert not [p for p in fake.paths() if p.startswith(("/3/movie/", "/3/tv/"))]
         assert len(fake.paths("omdb")) >= waiting
+
+
+def test_omdb_refusing_one_title_marks_it_and_goes_on(engine: Engine) -> None:
+    """An OMDb answer about one title that we cannot use (an error we have no name for, a 400)
+    marks that title; it must not stop the run, nor head the queue and stall OMDb every day."""
+    with RecordingFake(seed=42, scale=SCALE) as fake:
+        fake.script(
+            r"^/omdb/$",
+            [
+                ScriptedResponse(
+                    status=200, body={"Response": "False", "Error": "Something went wrong."}
+                ),
+                ScriptedResponse(status=400),
+            ],
+        )
+        settings = settings_for(
+            fake, url_of(engine), MONTH, MONTH, people="none", follow_changes=False
+        )
+        summary = sync_in_process(settings, engine, kinds=("movie",))
+        assert summary.movie.stopped == "every month up to TMDBSYNC_END is complete", summary
+        with engine.connect() as connection:
+            statuses = dict(
+                connection.execute(
+                    select(Content.omdb_status, func.count()).group_by(Content.omdb_status)
+                )
+                .tuples()
+                .all()
+            )
+        assert statuses.get("unusable") == 2, statuses
+        assert None not in statuses, "every other title got its OMDb answer"
+
+        fake.requests.clear()
+        sync_in_process(settings, engine, kinds=("movie",))
+        assert not fake.paths("omdb"), "marked titles are not asked again every day"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tmdbsync.errors import BadPayload
+from tmdbsync.errors import BadPayload, RequestRejected
 from tmdbsync.payloads import OmdbTitle, parse
 from tmdbsync.sync.bundle import Kind
 from tmdbsync.sync.context import SyncContext
@@ -19,7 +19,9 @@ async def _one(ctx: SyncContext, kind: Kind, content_id: int, imdb_id: str) -> N
     try:
         raw = await ctx.omdb.by_imdb_id(imdb_id, bucket=kind)
         payload = None if raw is None else parse(OmdbTitle, raw, f"OMDb {imdb_id}")
-    except BadPayload:
+    except (BadPayload, RequestRejected):
+        # about this title only (an error OMDb has no name for here, an answer we cannot use):
+        # marked, so it does not head the queue and stall OMDb every day
         await ctx.write(ctx.store.save_omdb, content_id, None, status="unusable")
         return
     await ctx.write(ctx.store.save_omdb, content_id, payload)

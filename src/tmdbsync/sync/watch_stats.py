@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from tmdbsync.errors import BadPayload
+from tmdbsync.errors import BadPayload, RequestRejected
 from tmdbsync.payloads import TraktRatings, TraktStats, parse
 from tmdbsync.sync.bundle import Kind
 from tmdbsync.sync.context import SyncContext
@@ -24,7 +24,7 @@ async def _one(ctx: SyncContext, kind: Kind, content_id: int, imdb_id: str) -> N
         )
         ratings = None if raw_ratings is None else parse(TraktRatings, raw_ratings, "Trakt")
         stats = None if raw_stats is None else parse(TraktStats, raw_stats, "Trakt")
-    except BadPayload:
+    except (BadPayload, RequestRejected):  # about this title only: marked, as for OMDb
         await ctx.write(ctx.store.save_trakt, content_id, None, None, status="unusable")
         return
     await ctx.write(ctx.store.save_trakt, content_id, ratings, stats)
