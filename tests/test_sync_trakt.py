@@ -9,7 +9,7 @@ from sqlalchemy import Engine
 
 from tests.sync_support import endpoint_counts, fake_settings, rows, run, usage_total
 from tmdbsync.errors import AuthError
-from tmdbsync.fakeapi import FakeApi
+from tmdbsync.fakeapi import FakeApi, ScriptedResponse
 from tmdbsync.settings import Settings
 
 
@@ -83,3 +83,15 @@ def test_trakt_quota_spent_pauses_trakt_only(
     assert summary.movie.stopped == "every month up to TMDBSYNC_END is complete"
     assert usage_total(sqlite_engine, "trakt") == 10
     assert rows(sqlite_engine, "select count(*) from content_trakt") == [(5,)]
+
+
+def test_trakt_refusing_one_title_marks_it_and_goes_on(
+    fake_api: FakeApi, database_url: str, engine: Engine
+) -> None:
+    fake_api.script(r"^/trakt/movies/[^/]+/ratings$", [ScriptedResponse(status=400)])
+    summary = run(_settings(fake_api, database_url), engine, kinds=("movie",))
+    assert summary.movie.stopped == "every month up to TMDBSYNC_END is complete", summary
+    statuses = dict(rows(engine, "select status, count(*) from content_trakt group by status"))
+    assert statuses.get("unusable") == 1, statuses
+    titles = rows(engine, "select count(*) from content where imdb_id is not null")[0][0]
+    assert sum(statuses.values()) == titles, "every other title got its Trakt numbers"
