@@ -126,9 +126,9 @@ def test_a_title_restored_by_tmdb_is_fetched_once_when_due_and_stored_fully(
     assert skipped(engine) == {}
     assert victim in held(engine)
 
-    # stored fully, as the catalogue says; without discover its own language was unknown, so
-    # only its English and untagged images are there
-    expected = fake_api.catalogue.movie(victim, BASE_APPENDS, LangOpts(**language_params(None)))
+    # stored fully, as the catalogue says, images in its own language included: the language
+    # discover gave was kept with the skip
+    expected = fake_api.catalogue.movie(victim, BASE_APPENDS, LangOpts(**language_params(language)))
     assert expected is not None
     with engine.connect() as connection:
         content_id, title, stored_language, synced = connection.execute(
@@ -153,9 +153,10 @@ def test_a_title_restored_by_tmdb_is_fetched_once_when_due_and_stored_fully(
     assert stored("content_genre") == [len(expected["genres"])]
     assert stored("content_keyword") == [len({k["id"] for k in expected["keywords"]["keywords"]})]
     languages = stored("content_image", "iso_639_1")
-    assert sorted(languages, key=str) == sorted(image_languages(fake_api, victim, None), key=str)
-    assert language not in languages
-    assert language in image_languages(fake_api, victim, language)
+    assert sorted(languages, key=str) == sorted(
+        image_languages(fake_api, victim, language), key=str
+    )
+    assert language in languages
 
 
 def test_a_title_still_missing_waits_twice_as_long_each_time(
@@ -231,13 +232,23 @@ def test_the_wait_doubles_up_to_a_year_oldest_first_a_batch_at_a_time(engine: En
     set_row(6, 30, CAP)  # capped however many attempts
     assert due() == [6, 4, 3, 1]  # tried longest ago first
     assert {item.original_language for item in store.due_skips("movie", wait, CAP, 20)} == {None}
-    # a title still held (its refresh from the change feed failed) keeps its stored language
+    # a title still held (its refresh from the change feed failed) keeps its stored language;
+    # one never stored, the language discover listed it with
     with engine.begin() as connection:
         connection.execute(insert(Content).values(type="movie", tmdb_id=3, original_language="pt"))
+    store.record_skip("movie", 7, "404 between discover and details", "ja")
+    store.record_skip("movie", 7, "404 between discover and details", None)  # a known one stays
     languages = {
-        item.id: item.original_language for item in store.due_skips("movie", wait, CAP, 20)
+        item.id: item.original_language for item in store.due_skips("movie", wait, CAP, 40)
     }
-    assert languages == {6: None, 4: None, 3: "pt", 1: None}
+    assert languages == {6: None, 4: None, 3: "pt", 1: None}, "7 was just tried: not due"
+    with engine.connect() as connection:
+        kept = connection.execute(
+            select(SkippedTitle.original_language, SkippedTitle.attempts).where(
+                SkippedTitle.tmdb_id == 7
+            )
+        ).one()
+    assert tuple(kept) == ("ja", 3)  # recorded once above and twice here
 
     for tmdb_id in range(7, 31):
         set_row(tmdb_id, 1, wait + timedelta(minutes=tmdb_id))

@@ -431,6 +431,8 @@ class SkippedTitle(Base):
     first_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     attempts: Mapped[int] = mapped_column(Integer, default=1)
     last_tried_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    original_language: Mapped[str | None] = mapped_column(Text)
+    """As discover listed it: a retry asks for images in that language too."""
 
 
 class SyncLock(Base):

@@ -132,7 +132,7 @@ async def _title(ctx: SyncContext, kind: Kind, item: DiscoverItem) -> str:
             tally.skipped += 1
         ctx.progress.title_done(kind)
         return outcome
-    await ctx.write(ctx.store.record_skip, kind, item.id, reason)
+    await ctx.write(ctx.store.record_skip, kind, item.id, reason, item.original_language)
     tally.skipped += 1
     ctx.progress.title_done(kind)
     return reason

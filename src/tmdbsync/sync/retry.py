@@ -25,9 +25,9 @@ async def run_retry(ctx: SyncContext, kind: Kind) -> bool:
     """Fetch and store the skipped titles of `kind` that are due; False when none is or
     retries are off.
 
-    Discover is not asked again, so a title never stored has no known original language:
-    it is fetched with English and untagged images only, missing those in its own language
-    (a title still held, skipped by a failed refresh, keeps its stored language).
+    Discover is not asked again: the original language it listed the title with was kept with
+    the skip (a title still held, skipped by a failed refresh, has its stored language), so
+    images in that language are asked for too.
 
     Raises QuotaExhausted, like a discover page, when the bucket is spent: titles not reached
     stay due.

@@ -420,9 +420,11 @@ class Store:
         insert_rows(connection, EpisodeCast, cast_rows, lookups=lookups)
         insert_rows(connection, EpisodeCrew, crew_rows, lookups=lookups)
 
-    def record_skip(self, kind: Kind, tmdb_id: int, reason: str) -> None:
+    def record_skip(
+        self, kind: Kind, tmdb_id: int, reason: str, original_language: str | None = None
+    ) -> None:
         """Record a title that could not be stored; once more counts another attempt, so its
-        next retry waits longer (sync/retry.py)."""
+        next retry waits longer (sync/retry.py). A language once known is kept."""
         now = self.now()
         with self.engine.begin() as connection:
             upsert(
@@ -435,11 +437,12 @@ class Store:
                         "reason": reason[:500],
                         "first_seen_at": now,
                         "last_tried_at": now,
+                        "original_language": original_language,
                     }
                 ],
                 ["type", "tmdb_id"],
                 update=["reason", "last_tried_at"],
-                merge={"attempts": "{old} + 1"},
+                merge={"attempts": "{old} + 1", "original_language": "COALESCE({new}, {old})"},
                 returning=False,
             )
 
@@ -465,7 +468,12 @@ class Store:
             and_(SkippedTitle.attempts >= attempts, SkippedTitle.last_tried_at <= now - cap)
         )
         query = (
-            select(SkippedTitle.tmdb_id, Content.original_language)
+            select(
+                SkippedTitle.tmdb_id,
+                func.coalesce(Content.original_language, SkippedTitle.original_language).label(
+                    "original_language"
+                ),
+            )
             .outerjoin(
                 Content,
                 and_(Content.type == SkippedTitle.type, Content.tmdb_id == SkippedTitle.tmdb_id),

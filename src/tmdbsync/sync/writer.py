@@ -31,6 +31,14 @@ class _Pending:
     episode_credits: dict[tuple[int, int], Any] | None
     done: asyncio.Future[str]
 
+    def skip(self, store: Store, reason: str) -> str:
+        """Record the title as skipped, with its language for the retry; returns the reason."""
+        language = self.raw.get("original_language")
+        store.record_skip(
+            self.kind, self.tmdb_id, reason, language if isinstance(language, str) else None
+        )
+        return reason
+
 
 class TitleWriter:
     def __init__(self, store: Store, write: Callable[..., Awaitable[Any]]) -> None:
@@ -82,9 +90,7 @@ class TitleWriter:
                 usable.append((index, build_bundle(item.kind, item.raw, item.episode_credits)))
                 outcomes.append(STORED)
             except BadPayload as exc:
-                reason = f"unusable payload: {exc}"
-                self.store.record_skip(item.kind, item.tmdb_id, reason)
-                outcomes.append(reason)
+                outcomes.append(item.skip(self.store, f"unusable payload: {exc}"))
         if not usable:
             return outcomes
         try:
@@ -99,9 +105,9 @@ class TitleWriter:
         try:
             self.store.save_title(bundle)
         except (DataError, IntegrityError) as exc:
-            reason = f"database refused the title: {str(exc.orig).strip()[:300]}"
-            self.store.record_skip(item.kind, item.tmdb_id, reason)
-            return reason
+            return item.skip(
+                self.store, f"database refused the title: {str(exc.orig).strip()[:300]}"
+            )
         except Exception as exc:
             return exc
         return STORED

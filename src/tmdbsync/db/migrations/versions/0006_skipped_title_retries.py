@@ -1,4 +1,5 @@
-"""skipped_title.attempts and last_tried_at: skipped titles are retried, backing off
+"""skipped_title.attempts, last_tried_at and original_language: skipped titles are retried,
+backing off, and in their own language
 
 Revision ID: 0006
 Revises: 0005
@@ -24,6 +25,7 @@ def upgrade() -> None:
             sa.Column("attempts", sa.Integer(), nullable=False, server_default=sa.text("1"))
         )
         batch_op.add_column(sa.Column("last_tried_at", sa.DateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column("original_language", sa.Text(), nullable=True))
     op.execute("UPDATE skipped_title SET last_tried_at = first_seen_at")
     with op.batch_alter_table("skipped_title", schema=None) as batch_op:
         batch_op.alter_column("attempts", existing_type=sa.Integer(), server_default=None)
@@ -34,5 +36,6 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     with op.batch_alter_table("skipped_title", schema=None) as batch_op:
+        batch_op.drop_column("original_language")
         batch_op.drop_column("last_tried_at")
         batch_op.drop_column("attempts")
