@@ -18,6 +18,7 @@ from tests.sync_support import endpoint_counts, fake_settings, rows, run
 from tmdbsync.db.models import Content, SkippedTitle
 from tmdbsync.fakeapi import FakeApi, LangOpts, ScriptedResponse
 from tmdbsync.settings import Settings
+from tmdbsync.status import collect_status
 from tmdbsync.sync.fetch import BASE_APPENDS, language_params
 from tmdbsync.sync.progress import RichProgress
 from tmdbsync.sync.retry import CAP
@@ -103,6 +104,9 @@ def test_a_title_restored_by_tmdb_is_fetched_once_when_due_and_stored_fully(
     assert (attempts, first_seen, last_tried) == (1, noon(DAY1), noon(DAY1))
     assert "404" in reason
     assert victim not in held(engine)
+    # status, on today's real clock (long after DAY1), counts it as due
+    totals = collect_status(settings, engine)["totals"]
+    assert (totals["skipped_titles"], totals["skipped_due_for_retry"]) == (1, 1)
 
     # a day before it is due, nothing is asked (the month's audit is not due either)
     fake_api.reset_stats()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from rich.console import Console
@@ -13,6 +14,8 @@ from tmdbsync.settings import Settings
 from tmdbsync.sync.bundle import Kind
 from tmdbsync.sync.log import SyncLog
 from tmdbsync.sync.orchestrator import ledgers
+from tmdbsync.sync.retry import CAP
+from tmdbsync.sync.store import Store
 
 KINDS: tuple[Kind, ...] = ("movie", "tv")
 
@@ -35,6 +38,15 @@ def collect_status(settings: Settings, engine: Engine) -> dict[str, Any]:
         people = connection.scalar(select(func.count()).select_from(Person))
         enriched = connection.scalar(select(func.count()).where(Person.enriched_at.is_not(None)))
         skipped = connection.scalar(select(func.count()).select_from(SkippedTitle))
+    days = settings.retry_skipped_days
+    due = (
+        sum(
+            len(Store(engine).due_skips(kind, timedelta(days=days), CAP, skipped or 0))
+            for kind in KINDS
+        )
+        if days and skipped
+        else 0
+    )
     return {
         "database": settings.safe_database_url,
         "sync_log": [
@@ -59,6 +71,7 @@ def collect_status(settings: Settings, engine: Engine) -> dict[str, Any]:
             "people_enriched": enriched,
             "omdb_pending": omdb_pending,
             "skipped_titles": skipped,
+            "skipped_due_for_retry": due,
         },
     }
 
@@ -94,5 +107,6 @@ def render_status(console: Console, report: dict[str, Any]) -> None:
     console.print(
         f"titles: {totals['content']['movie']} movies, {totals['content']['tv']} shows; "
         f"people: {totals['people']} ({totals['people_enriched']} enriched); "
-        f"OMDb pending: {totals['omdb_pending']}; skipped titles: {totals['skipped_titles']}"
+        f"OMDb pending: {totals['omdb_pending']}; skipped titles: {totals['skipped_titles']} "
+        f"({totals['skipped_due_for_retry']} due for retry)"
     )
