@@ -478,14 +478,6 @@ class SyncLog:
             )
             return True
 
-    def add_note(self, row: LogRow, note: str) -> None:
-        with self.engine.begin() as connection:
-            connection.execute(
-                update(ContentSyncLog)
-                .where(ContentSyncLog.id == row.id)
-                .values(notes=self._noted(connection, row.id, note))
-            )
-
     def rows(self) -> list[Row[Any]]:
         with self.engine.connect() as connection:
             return list(
