@@ -225,7 +225,6 @@ def upsert(
     *,
     update: Sequence[str] = (),
     merge: Mapping[str, str] | None = None,
-    lookups: Mapping[str, Lookup] | None = None,
     returning: bool = True,
 ) -> dict[Key, int]:
     """Insert or update `rows` keyed on `keys`; return {key values: id} for every row.
@@ -235,7 +234,7 @@ def upsert(
     statement). With `returning=False` nothing comes back (the ids are looked up in SQL later).
     """
     conflict = _Conflict(tuple(keys), tuple(update), tuple((merge or {}).items()), returning)
-    return _write(connection, model, rows, lookups, conflict)
+    return _write(connection, model, rows, conflict=conflict)
 
 
 def insert_rows(
