@@ -20,11 +20,12 @@ from tests.reliability_support import (
 from tmdbsync.db.engine import make_engine
 from tmdbsync.db.models import Content, ContentSyncLog, SkippedTitle
 from tmdbsync.fakeapi import ScriptedResponse
+from tmdbsync.settings import Settings
 
 SCALE = 0.5
 MONTH = "2024-01"  # 24 movies at scale 0.5, one of them (16000) answers 404 on details
 GONE = 16000
-CONCURRENCY = 8
+CONCURRENCY: int = Settings.model_fields["concurrency"].default  # requests on the wire at once
 
 
 def url_of(engine: Engine) -> str:
