@@ -39,14 +39,10 @@ def collect_status(settings: Settings, engine: Engine) -> dict[str, Any]:
         enriched = connection.scalar(select(func.count()).where(Person.enriched_at.is_not(None)))
         skipped = connection.scalar(select(func.count()).select_from(SkippedTitle))
     days = settings.retry_skipped_days
-    due = (
-        sum(
-            len(Store(engine).due_skips(kind, timedelta(days=days), CAP, skipped or 0))
-            for kind in KINDS
-        )
-        if days and skipped
-        else 0
-    )
+    due = 0
+    if days and skipped:
+        store = Store(engine)
+        due = sum(len(store.due_skips(kind, timedelta(days=days), CAP, skipped)) for kind in KINDS)
     return {
         "database": settings.safe_database_url,
         "sync_log": [

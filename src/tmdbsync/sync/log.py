@@ -29,6 +29,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, Engine, Row, delete, insert, or_, select, update
+from sqlalchemy.orm import InstrumentedAttribute
 
 from tmdbsync.db.models import ContentSyncLog, ContentSyncWindow
 from tmdbsync.db.upsert import insert_ignore, table_of
@@ -115,6 +116,13 @@ def _month_key() -> ColumnElement[int]:
 
 def _key(month: YearMonth) -> int:
     return month.year * 100 + month.month
+
+
+def _not_since(
+    column: InstrumentedAttribute[datetime | None], moment: datetime
+) -> ColumnElement[bool]:
+    """Never set, or set no later than `moment`."""
+    return or_(column.is_(None), column <= moment)
 
 
 def _split(gte: date, lte: date) -> list[tuple[date, date]]:
@@ -226,11 +234,8 @@ class SyncLog:
                     ContentSyncLog.type == kind,
                     ContentSyncLog.is_completed.is_(True),
                     _month_key() <= _key(self.end),
-                    or_(ContentSyncLog.audited_at.is_(None), ContentSyncLog.audited_at <= cutoff),
-                    or_(
-                        ContentSyncLog.last_synced_at.is_(None),
-                        ContentSyncLog.last_synced_at <= cutoff,
-                    ),
+                    _not_since(ContentSyncLog.audited_at, cutoff),
+                    _not_since(ContentSyncLog.last_synced_at, cutoff),
                 )
                 .order_by(
                     ContentSyncLog.audited_at.asc().nulls_first(),
