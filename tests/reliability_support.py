@@ -60,6 +60,7 @@ NATURAL_KEYS: dict[str, tuple[str, ...]] = {
     "content_sync_window": ("log_id", "gte"),
 }
 KINDS = ("movie", "tv")
+Dump = dict[str, list[tuple[Any, ...]]]  # table name -> canonical rows
 
 
 # --- running the command ----------------------------------------------------------------------
@@ -173,7 +174,7 @@ def _plain(value: Any) -> Any:
     return value.isoformat() if isinstance(value, date) else value
 
 
-def canonical_dump(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
+def canonical_dump(engine: Engine) -> Dump:
     """Every table as a sorted list of rows, surrogate ids replaced by natural keys."""
     tables = [t for t in Base.metadata.sorted_tables if t.name not in SEPARATE_TABLES]
     raw: dict[str, dict[int, dict[str, Any]]] = {}
@@ -197,7 +198,7 @@ def canonical_dump(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
             return _plain(value)
         return (target, *key(target, value))
 
-    dump: dict[str, list[tuple[Any, ...]]] = {}
+    dump: Dump = {}
     for table in tables:
         columns = sorted(c.name for c in table.columns if c.name not in IGNORED_COLUMNS)
         rows = [
@@ -208,9 +209,7 @@ def canonical_dump(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
     return dump
 
 
-def diff_dumps(
-    left: dict[str, list[tuple[Any, ...]]], right: dict[str, list[tuple[Any, ...]]]
-) -> list[str]:
+def diff_dumps(left: Dump, right: Dump) -> list[str]:
     """Readable differences (first few per table); empty when equal."""
     problems = []
     for table in sorted(set(left) | set(right)):
@@ -225,7 +224,7 @@ def diff_dumps(
     return problems
 
 
-def duplicates(dump: dict[str, list[tuple[Any, ...]]]) -> dict[str, int]:
+def duplicates(dump: Dump) -> dict[str, int]:
     """Tables holding identical rows more than once, with how many extra."""
     extra = {}
     for table, rows in dump.items():

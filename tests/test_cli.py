@@ -56,7 +56,8 @@ def fake_env(fake: FakeApi, db: Path) -> dict[str, str]:
 def test_sync_without_credentials_names_the_variables_to_set(tmp_path: Path) -> None:
     result = cli("sync", env={"TMDBSYNC_DATABASE_URL": f"sqlite:///{tmp_path}/x.db"}, cwd=tmp_path)
     assert result.returncode == 2
-    assert "TMDB_API_KEY" in result.stderr and "TMDB_ACCESS_TOKEN" in result.stderr
+    assert "TMDB_API_KEY" in result.stderr
+    assert "TMDB_ACCESS_TOKEN" in result.stderr
     assert "Traceback" not in result.stderr
 
 
@@ -64,7 +65,8 @@ def test_invalid_month_is_one_clear_line(tmp_path: Path) -> None:
     result = cli("sync", env={"TMDBSYNC_START": "2024-13", "TMDB_API_KEY": "k"}, cwd=tmp_path)
     assert result.returncode == 2
     message = " ".join(result.stderr.split())
-    assert "TMDBSYNC_START=2024-13" in message and "YYYY-MM" in message
+    assert "TMDBSYNC_START=2024-13" in message
+    assert "YYYY-MM" in message
     assert "Traceback" not in result.stderr
 
 
@@ -75,7 +77,8 @@ def test_unreachable_database_is_fatal_with_one_line(tmp_path: Path) -> None:
     }
     result = cli("sync", env=env, cwd=tmp_path)
     assert result.returncode == 2
-    assert "database" in result.stderr and "Traceback" not in result.stderr
+    assert "database" in result.stderr
+    assert "Traceback" not in result.stderr
 
 
 def test_sync_then_status_json_reports_the_log_and_quota(fake_api: FakeApi, tmp_path: Path) -> None:
@@ -93,7 +96,8 @@ def test_sync_then_status_json_reports_the_log_and_quota(fake_api: FakeApi, tmp_
     assert report["quota"]["tmdb"]["movie"]["limit"] == 500
     assert report["totals"]["content"]["tv"] == 0
     table = cli("status", env=env, cwd=tmp_path)
-    assert "Sync log" in table.stdout and "2024-01" in table.stdout
+    assert "Sync log" in table.stdout
+    assert "2024-01" in table.stdout
 
 
 def test_invalid_key_stops_the_run_with_a_non_zero_exit(fake_api: FakeApi, tmp_path: Path) -> None:
@@ -116,7 +120,9 @@ def test_demo_fills_a_database_in_the_working_directory(tmp_path: Path) -> None:
     result = cli("demo", "--pages", "3", env={}, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "tmdbsync-demo.db").exists()
-    assert "Sync log" in result.stdout and "movie" in result.stdout and "tv" in result.stdout
+    assert "Sync log" in result.stdout
+    assert "movie" in result.stdout
+    assert "tv" in result.stdout
 
 
 def _free_port() -> int:
@@ -149,7 +155,8 @@ def test_fake_api_command_serves_tmdb_and_omdb(tmp_path: Path) -> None:
                 if time.monotonic() > deadline:
                     raise
                 time.sleep(0.1)
-        assert genres.status_code == 200 and genres.json()["genres"]
+        assert genres.status_code == 200
+        assert genres.json()["genres"]
         denied = httpx.get(f"{base}/3/genre/movie/list", params={"api_key": "wrong"})
         assert denied.status_code == 401
         omdb = httpx.get(f"{base}/omdb/", params={"apikey": "fake-omdb-key", "i": "tt0000001"})

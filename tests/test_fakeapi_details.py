@@ -116,7 +116,8 @@ def test_people_are_shared_and_consistent(tmdb: httpx.Client, fake_api: FakeApi)
     )
     assert person.status_code == 200
     body = person.json()
-    assert body["id"] == pid and "id" not in body["images"]
+    assert body["id"] == pid
+    assert "id" not in body["images"]
     assert tmdb.get("/person/0").status_code == 404
 
 

@@ -43,7 +43,7 @@ def test_rate_limit_answers_429_with_retry_after(fake_api: FakeApi, tmdb: httpx.
 
 @pytest.mark.parametrize("kind", ["error", "malformed", "reset"])
 def test_faults_occur_at_configured_rate(fake_api: FakeApi, tmdb: httpx.Client, kind: str) -> None:
-    fake_api.faults = Faults(**{f"{kind}_rate": 0.3}, seed=3)  # type: ignore[arg-type]
+    fake_api.faults = Faults(**{f"{kind}_rate": 0.3}, seed=3)
     n, bad = 200, 0
     for _ in range(n):
         try:
@@ -87,7 +87,8 @@ def test_scripted_responses_come_first_in_order(fake_api: FakeApi, tmdb: httpx.C
         ],
     )
     first = tmdb.get("/discover/movie")
-    assert first.status_code == 503 and first.headers["Retry-After"] == "7"
+    assert first.status_code == 503
+    assert first.headers["Retry-After"] == "7"
     assert first.json()["status_code"] == 9
     assert tmdb.get("/genre/movie/list").status_code == 200  # other paths unaffected
     assert tmdb.get("/discover/movie").json() == {"hello": "world"}
@@ -110,7 +111,9 @@ def test_stats_count_every_request(
     omdb.get("", params={"apikey": fake_api.omdb_api_key, "i": "tt0000001"})
     stats = httpx.get(fake_api.url + "/__stats").json()
     assert stats == fake_api.stats()
-    assert stats["requests"] == 8 and stats["tmdb"] == 7 and stats["omdb"] == 1
+    assert stats["requests"] == 8
+    assert stats["tmdb"] == 7
+    assert stats["omdb"] == 1
     assert stats["by_endpoint"] == {
         "discover/tv": 1,
         "tv/{id}": 1,
@@ -136,7 +139,8 @@ def test_control_over_http(fake_api: FakeApi, tmdb: httpx.Client) -> None:
         },
     )
     assert response.status_code == 200
-    assert fake_api.faults.error_rate == 1.0 and fake_api.latency == 0.2
+    assert fake_api.faults.error_rate == 1.0
+    assert fake_api.latency == 0.2
     assert fake_api.omdb_daily_limit == 3
     started = time.monotonic()
     assert tmdb.get("/configuration").status_code >= 500

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import httpx
 
 from tmdbsync.fakeapi import FakeApi
+from tmdbsync.fakeapi.titles import TitleCore
+
+
+def _omdb_answers(wanted: str) -> Callable[[TitleCore], bool]:
+    """Matches a title with an IMDb id whose OMDb answer is `wanted`."""
+    return lambda core: core.imdb_id is not None and core.omdb == wanted
 
 
 def _get(omdb: httpx.Client, fake: FakeApi, imdb_id: str) -> httpx.Response:
@@ -19,13 +27,16 @@ def test_found_title_has_ratings_and_matches_catalogue(
     cat = fake_api.catalogue
     movie = cat.find("movie", lambda c: c.imdb_id is not None and c.omdb == "ok" and not c.gone)
     core = cat.core("movie", movie)
-    assert core is not None and core.imdb_id is not None
+    assert core is not None
+    assert core.imdb_id is not None
     response = _get(omdb, fake_api, core.imdb_id)
     assert response.status_code == 200
     body = response.json()
     assert body == cat.omdb(core.imdb_id)
-    assert body["Response"] == "True" and body["imdbID"] == core.imdb_id
-    assert body["Type"] == "movie" and len(body["Ratings"]) <= 3
+    assert body["Response"] == "True"
+    assert body["imdbID"] == core.imdb_id
+    assert body["Type"] == "movie"
+    assert len(body["Ratings"]) <= 3
 
 
 def test_na_values_are_realistic(fake_api: FakeApi) -> None:
@@ -46,9 +57,10 @@ def test_na_values_are_realistic(fake_api: FakeApi) -> None:
 def test_not_found_answers_are_200(fake_api: FakeApi, omdb: httpx.Client) -> None:
     cat = fake_api.catalogue
     for wanted, error in (("error", "Error getting data."), ("incorrect", "Incorrect IMDb ID.")):
-        title = cat.find("movie", lambda c, w=wanted: c.imdb_id is not None and c.omdb == w)
+        title = cat.find("movie", _omdb_answers(wanted))
         core = cat.core("movie", title)
-        assert core is not None and core.imdb_id is not None
+        assert core is not None
+        assert core.imdb_id is not None
         response = _get(omdb, fake_api, core.imdb_id)
         assert response.status_code == 200
         assert response.json() == {"Response": "False", "Error": error}

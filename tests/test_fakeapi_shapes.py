@@ -79,9 +79,11 @@ def assert_shape(sample: Any, fake: Any, path: str = "$") -> None:
     elif isinstance(sample, bool):
         assert isinstance(fake, bool), f"{path}: expected bool, got {fake!r}"
     elif isinstance(sample, int) and not path.endswith(FLOATY):
-        assert isinstance(fake, int) and not isinstance(fake, bool), f"{path}: expected int"
+        assert isinstance(fake, int), f"{path}: expected int"
+        assert not isinstance(fake, bool), f"{path}: expected int"
     elif isinstance(sample, int | float):
-        assert isinstance(fake, int | float) and not isinstance(fake, bool), f"{path}: number"
+        assert isinstance(fake, int | float), f"{path}: number"
+        assert not isinstance(fake, bool), f"{path}: number"
     else:
         assert isinstance(fake, type(sample)), f"{path}: expected {type(sample).__name__}"
 
@@ -286,7 +288,8 @@ def test_omdb_movie_shape(
     sample: str, samples_dir: Path, fake_api: FakeApi, omdb: httpx.Client, ids: dict[str, int]
 ) -> None:
     core = fake_api.catalogue.core("movie", ids["movie"])
-    assert core is not None and core.imdb_id
+    assert core is not None
+    assert core.imdb_id
     body = omdb.get("", params={"apikey": fake_api.omdb_api_key, "i": core.imdb_id}).json()
     assert_shape(json.loads((samples_dir / f"{sample}.json").read_text()), body)
 
@@ -296,6 +299,7 @@ def test_omdb_series_shape(
     sample: str, samples_dir: Path, fake_api: FakeApi, omdb: httpx.Client, ids: dict[str, int]
 ) -> None:
     core = fake_api.catalogue.core("tv", ids["tv"])
-    assert core is not None and core.imdb_id
+    assert core is not None
+    assert core.imdb_id
     body = omdb.get("", params={"apikey": fake_api.omdb_api_key, "i": core.imdb_id}).json()
     assert_shape(json.loads((samples_dir / f"{sample}.json").read_text()), body)

@@ -77,7 +77,8 @@ def test_skipped_titles_recorded_before_retries_count_one_attempt_at_first_sight
         ).one()
     assert tuple(row) == (1, True)
     columns = {c["name"]: c for c in inspect(engine).get_columns("skipped_title")}
-    assert not columns["attempts"]["nullable"] and not columns["last_tried_at"]["nullable"]
+    assert not columns["attempts"]["nullable"]
+    assert not columns["last_tried_at"]["nullable"]
     assert columns["attempts"]["default"] is None, "new rows get their values from the store"
 
     command.downgrade(config, "0005")

@@ -67,7 +67,8 @@ def test_providers_are_counted_apart(engine: Engine) -> None:
 
 def test_zero_means_unlimited_but_counted(engine: Engine) -> None:
     ledger = QuotaLedger(engine, "tmdb", 0, 0.5, today=fixed(DAY))
-    assert ledger.limit("movie") is None and ledger.remaining("tv") is None
+    assert ledger.limit("movie") is None
+    assert ledger.remaining("tv") is None
     for _ in range(25):
         ledger.reserve("movie")
     assert ledger.usage() == {"movie": 25, "tv": 0}

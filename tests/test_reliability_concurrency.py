@@ -70,13 +70,15 @@ def two_syncs(
             outcomes.append((process.returncode, stdout, stderr))
 
         codes = sorted(code for code, _, _ in outcomes)
-        assert codes[0] == 0 and codes[1] != 0, outcomes
+        assert codes[0] == 0, outcomes
+        assert codes[1] != 0, outcomes
         # The other one said why, in one line, and left (a fresh database: after waiting for
         # the first to create the schema, not failing on it).
         _, _, stderr = next(o for o in outcomes if o[0] != 0)
         lines = [line for line in stderr.splitlines() if line.strip()]
         assert len(lines) == 1, stderr
-        assert "another tmdbsync sync" in lines[0] and "is running" in lines[0], lines
+        assert "another tmdbsync sync" in lines[0], lines
+        assert "is running" in lines[0], lines
 
         assert all(n == 1 for n in fake.discover_pages().values()), fake.discover_pages()
         engine = make_engine(database_url)

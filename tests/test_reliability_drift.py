@@ -123,10 +123,12 @@ def test_month_over_500_pages_is_split_until_every_title_is_reached(
     assert fake_api.stats()["by_status"].keys() == {"200"}, "no page past 500 was asked for"
     with engine.connect() as connection:
         windows = connection.execute(select(ContentSyncWindow)).all()
-    assert len(windows) >= 2 and all(w.is_completed for w in windows)
+    assert len(windows) >= 2
+    assert all(w.is_completed for w in windows)
     assert all(w.total_pages is not None and w.total_pages <= TMDB_MAX_PAGE for w in windows)
     days = sorted((w.gte, w.lte) for w in windows)
-    assert days[0][0].day == 1 and days[-1][1].day == 31
+    assert days[0][0].day == 1
+    assert days[-1][1].day == 31
     assert all(a[1].toordinal() + 1 == b[0].toordinal() for a, b in pairwise(days))
     row = log_row(engine)
     assert row.is_completed

@@ -58,7 +58,8 @@ def test_title_deleted_after_discover_is_recorded_and_not_asked_again(engine: En
         sync_in_process(settings, engine, kinds=("movie",), now=lambda: next_day)
         paths = fake.paths()
         assert "/3/discover/movie" in paths, "the recent month was listed again"
-        assert f"/3/movie/{GONE}" not in paths and f"/3/movie/{also_gone}" not in paths
+        assert f"/3/movie/{GONE}" not in paths
+        assert f"/3/movie/{also_gone}" not in paths
         assert not [p for p in paths if p.startswith("/3/movie/")], (
             "stored titles are not re-fetched"
         )
@@ -71,8 +72,10 @@ def test_rejected_key_stops_at_once_with_one_line_and_nothing_advanced(tmp_path:
         result = run_cli(["sync"], env, tmp_path)
         assert result.returncode == 2
         lines = [line for line in result.stderr.splitlines() if line.strip()]
-        assert len(lines) == 1 and "Traceback" not in result.stderr, result.stderr
-        assert "HTTP 401" in lines[0] and "Invalid API key" in lines[0]
+        assert len(lines) == 1, result.stderr
+        assert "Traceback" not in result.stderr, result.stderr
+        assert "HTTP 401" in lines[0]
+        assert "Invalid API key" in lines[0]
         assert "wrong-key-0123456789" not in result.stderr + result.stdout
         assert len(fake.paths()) == 1, "the first 401 ends the run"
         engine = make_engine(url)

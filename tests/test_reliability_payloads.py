@@ -27,7 +27,7 @@ from tmdbsync.db.models import (
 from tmdbsync.errors import BadPayload
 from tmdbsync.fakeapi import FakeApi, ScriptedResponse
 from tmdbsync.fakeapi.catalogue import Catalogue
-from tmdbsync.sync.bundle import build_bundle
+from tmdbsync.sync.bundle import Kind, build_bundle
 from tmdbsync.sync.fetch import BASE_APPENDS, season_appends
 from tmdbsync.sync.store import Store
 
@@ -51,7 +51,7 @@ WEIRD_TEXT = [
 CATALOGUE = Catalogue(seed=42)
 
 
-def _base_payloads() -> list[tuple[str, dict[str, Any]]]:
+def _base_payloads() -> list[tuple[Kind, dict[str, Any]]]:
     """Real-shaped details (with every append the sync asks for) for a movie and two shows."""
     movie = CATALOGUE.find("movie", lambda core: not core.gone)
     show = CATALOGUE.find_tv(min_seasons=2, max_seasons=3, specials=True)
@@ -60,7 +60,8 @@ def _base_payloads() -> list[tuple[str, dict[str, Any]]]:
     numbers = [season.number for season in plan.seasons]
     movie_raw = CATALOGUE.movie(movie, list(BASE_APPENDS))
     show_raw = CATALOGUE.tv(show, [*BASE_APPENDS, *season_appends(numbers, True)])
-    assert movie_raw is not None and show_raw is not None
+    assert movie_raw is not None
+    assert show_raw is not None
     return [("movie", movie_raw), ("tv", show_raw)]
 
 
@@ -81,7 +82,7 @@ junk = st.one_of(
 def mutate(data: st.DataObject, value: Any, depth: int = 0) -> Any:
     """Walk a payload and, here and there, null, drop, retype or replace what is there."""
     if isinstance(value, dict):
-        out = {}
+        out: dict[str, Any] = {}
         for key, item in value.items():
             action = data.draw(st.integers(0, 40 if depth else 12), label=f"action {key}")
             if action == 0:
@@ -103,13 +104,16 @@ def mutate(data: st.DataObject, value: Any, depth: int = 0) -> Any:
     return value
 
 
-def stored_text(engine: Engine, kind: str, tmdb_id: int) -> tuple[Any, ...] | None:
+def stored_text(engine: Engine, kind: str, tmdb_id: int) -> tuple[Any, ...]:
+    """(title, original title, overview, tagline) of a stored title."""
     with engine.connect() as connection:
-        return connection.execute(
+        row = connection.execute(
             select(Content.title, Content.original_title, Content.overview, Content.tagline).where(
                 Content.type == kind, Content.tmdb_id == tmdb_id
             )
         ).first()
+    assert row is not None, f"{kind} {tmdb_id} was not stored"
+    return tuple(row)
 
 
 def child_counts(engine: Engine) -> tuple[int, ...]:
@@ -133,14 +137,13 @@ def test_any_payload_stores_or_says_why(engine: Engine, data: st.DataObject, whi
     raw["title" if kind == "movie" else "name"] = title_text
     store = Store(engine)
     try:
-        bundle = build_bundle(kind, raw)  # type: ignore[arg-type]
+        bundle = build_bundle(kind, raw)
     except BadPayload as exc:
         assert str(exc), "the reason is recorded"
-        store.record_skip(kind, 1, f"unusable payload: {exc}")  # type: ignore[arg-type]
+        store.record_skip(kind, 1, f"unusable payload: {exc}")
         return
     store.save_title(bundle)
     row = stored_text(engine, kind, bundle.title.id)
-    assert row is not None
     title = bundle.title.title if kind == "movie" else bundle.title.name
     assert row[0] == title
     if "\x00" not in title_text and "\ud800" not in title_text:
@@ -167,7 +170,7 @@ def test_injection_text_and_ten_thousand_cast_round_trip(engine: Engine) -> None
     ]
     store = Store(engine)
     store.save_title(build_bundle(kind, raw))
-    assert stored_text(engine, kind, raw["id"])[:3] == (  # type: ignore[index]
+    assert stored_text(engine, kind, raw["id"])[:3] == (
         INJECTION,
         raw["original_title"],
         "黒澤明 — " + INJECTION,
@@ -198,9 +201,11 @@ def test_sync_records_an_unusable_title_and_completes_its_page(engine: Engine) -
         )
         log = connection.execute(select(ContentSyncLog)).one()
     assert set(reasons) == {no_id, not_json, wrong_shape}
-    assert "id" in reasons[no_id] and "malformed JSON" in reasons[not_json]
+    assert "id" in reasons[no_id]
+    assert "malformed JSON" in reasons[not_json]
     assert "expected a JSON object" in reasons[wrong_shape]
-    assert log.is_completed and log.last_completed_page == log.total_pages
+    assert log.is_completed
+    assert log.last_completed_page == log.total_pages
     assert str(not_json) in (log.notes or ""), "the log notes say which title and why"
 
 
@@ -211,7 +216,7 @@ def test_out_of_range_numbers_do_not_reach_the_database(engine: Engine, value: i
     raw.update(episode_run_time=[value], number_of_episodes=value, vote_count=value)
     raw["seasons"][0]["episode_count"] = value
     store = Store(engine)
-    store.save_title(build_bundle(kind, raw))  # type: ignore[arg-type]
+    store.save_title(build_bundle(kind, raw))
     with engine.connect() as connection:
         row = connection.execute(
             select(Content.episode_run_time, Content.number_of_episodes, Content.vote_count)

@@ -7,6 +7,7 @@ compared with what the fake API itself counted.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -31,7 +32,7 @@ SCALE = 0.5
 
 
 @pytest.fixture
-def fake() -> RecordingFake:
+def fake() -> Iterator[RecordingFake]:
     with RecordingFake(seed=42, scale=SCALE) as fake:
         yield fake
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -34,7 +35,7 @@ def leaks(*texts: str) -> list[str]:
 
 
 @pytest.fixture
-def fake(monkeypatch: pytest.MonkeyPatch) -> FakeApi:
+def fake(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeApi]:
     quiet_fake_server(monkeypatch)
     faults = Faults(
         error_rate=0.05,
@@ -104,7 +105,8 @@ def test_no_canary_in_settings_repr_or_errors(fake: FakeApi, tmp_path: Path) -> 
     # An unreachable database with a password in its URL.
     env = {"TMDBSYNC_DATABASE_URL": url, "TMDB_API_KEY": TMDB_KEY, "OMDB_API_KEY": OMDB_KEY}
     result = run_cli(["status"], env, tmp_path)
-    assert result.returncode == 2 and "unusable" in result.stderr
+    assert result.returncode == 2
+    assert "unusable" in result.stderr
     assert not leaks(result.stdout, result.stderr)
 
     # A rejected key raised in this process: the exception and everything chained to it.
@@ -141,6 +143,7 @@ def test_no_canary_from_a_bearer_token_or_rejected_keys(fake: FakeApi, tmp_path:
             key: TMDB_KEY[::-1] + TMDB_KEY,
         }
         result = run_cli(["sync", "-v"], rejected, tmp_path)
-        assert result.returncode == 2 and "HTTP 401" in result.stderr, result.stderr
+        assert result.returncode == 2, result.stderr
+        assert "HTTP 401" in result.stderr, result.stderr
         outputs += [result.stdout, result.stderr]
     assert not leaks(*outputs)

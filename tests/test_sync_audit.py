@@ -140,9 +140,11 @@ def test_without_drift_each_month_is_probed_once_and_nothing_changes(
     assert canonical_dump(engine) == before
     assert rows(engine, log_sql) == log_before
     stamped = {r[0] for r in rows(engine, "select audited_at from content_sync_log")}
-    assert len(stamped) == 1 and stamped.pop() is not None
+    assert len(stamped) == 1
+    assert stamped.pop() is not None
     report = collect_status(settings, engine)["sync_log"]
-    assert report and all(row["audited_at"] for row in report), "status shows the audit"
+    assert report, "status shows the audit"
+    assert all(row["audited_at"] for row in report), "status shows the audit"
 
     # audited_at is respected: nothing is due again for TMDBSYNC_AUDIT_DAYS
     for days, probes in ((0, 0), (29, 0), (30, 3)):
@@ -217,7 +219,8 @@ def test_a_split_month_is_probed_and_reopened_window_by_window(
     run(settings, engine, kinds=("movie",), day=DAY1)
     with engine.connect() as connection:
         windows = connection.execute(select(ContentSyncWindow)).all()
-    assert len(windows) == 2 and all(w.is_completed for w in windows)
+    assert len(windows) == 2
+    assert all(w.is_completed for w in windows)
     before = set(fake_api.catalogue.month_ids(kind, year, month))
     fake_api.drift(kind, year, month, add=1)
     added = set(fake_api.catalogue.month_ids(kind, year, month)) - before

@@ -59,7 +59,8 @@ def foreign_movie(fake: FakeApi) -> tuple[int, str]:
     """A movie of January 2024 in another language than English, with images in that language."""
     for tmdb_id in fake.catalogue.month_ids("movie", 2024, 1):
         core = fake.catalogue.core("movie", tmdb_id)
-        assert core is not None and not core.gone
+        assert core is not None
+        assert not core.gone
         language = core.original_language
         if language != "en" and language in image_languages(fake, tmdb_id, language):
             return tmdb_id, language
@@ -256,7 +257,8 @@ def test_the_wait_doubles_up_to_a_year_oldest_first_a_batch_at_a_time(engine: En
 
     for tmdb_id in range(7, 31):
         set_row(tmdb_id, 1, wait + timedelta(minutes=tmdb_id))
-    assert due()[:3] == [6, 4, 3] and len(due()) == 20
+    assert due()[:3] == [6, 4, 3]
+    assert len(due()) == 20
     assert due(5) == [6, 4, 3, 30, 29]
 
     # another failure counts an attempt and restarts the wait; first_seen_at stays

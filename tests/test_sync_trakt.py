@@ -46,7 +46,9 @@ def test_every_title_with_an_imdb_id_gets_trakt_numbers_once(
         want_ratings = catalogue.trakt("movie", imdb_id, "ratings")
         want_stats = catalogue.trakt("movie", imdb_id, "stats")
         if want_ratings is None:
-            assert status == "not_found" and rating is None and watchers is None
+            assert status == "not_found"
+            assert rating is None
+            assert watchers is None
             continue
         found += 1
         assert want_stats is not None
@@ -55,7 +57,8 @@ def test_every_title_with_an_imdb_id_gets_trakt_numbers_once(
         assert votes == want_ratings["votes"]
         assert json.loads(distribution) == want_ratings["distribution"]
         assert (watchers, plays) == (want_stats["watchers"], want_stats["plays"])
-    assert found and found < len(titles)  # some titles Trakt does not know
+    assert found
+    assert found < len(titles)  # some titles Trakt does not know
     counts = endpoint_counts(fake_api)
     assert counts["trakt/movies/{id}/ratings"] == counts["trakt/movies/{id}/stats"] == len(titles)
     assert usage_total(engine, "trakt") == fake_api.stats()["trakt"] == 2 * len(titles)

@@ -56,7 +56,8 @@ def test_show_of_any_season_count_costs_the_minimum_requests_and_stores_everythi
     tv_id = catalogue.find_tv(min_seasons=low, max_seasons=high, start=(2020, 1))
     plan = catalogue.plan(tv_id)
     core = catalogue.core("tv", tv_id)
-    assert plan is not None and core is not None
+    assert plan is not None
+    assert core is not None
     seasons = plan.numbered
     _store_show(fake_settings(fake_api, database_url), engine, tv_id, core.original_language)
 
@@ -75,7 +76,8 @@ def test_show_of_any_season_count_costs_the_minimum_requests_and_stores_everythi
     for number, season_id in stored:
         season = catalogue.season(tv_id, number)
         regulars = catalogue.season_credits(tv_id, number)
-        assert season is not None and regulars is not None
+        assert season is not None
+        assert regulars is not None
         episodes = rows(
             engine,
             "select id, episode_number from episode where season_id = :s order by episode_number",

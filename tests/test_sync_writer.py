@@ -45,7 +45,8 @@ def test_a_caller_cancelled_mid_store_does_not_break_the_batch() -> None:
         return list(results)
 
     first, second, third = asyncio.run(scenario())
-    assert first == STORED and third == STORED
+    assert first == STORED
+    assert third == STORED
     assert isinstance(second, asyncio.CancelledError)
 
 

@@ -15,7 +15,7 @@ import time
 from collections import OrderedDict
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
-from typing import Any
+from typing import Any, Self
 from urllib.parse import parse_qsl, urlsplit
 
 from .catalogue import Catalogue
@@ -106,7 +106,7 @@ class FakeApi:
         self._thread: threading.Thread | None = None
 
     # -- lifecycle -----------------------------------------------------------
-    def start(self) -> FakeApi:
+    def start(self) -> Self:
         """Bind and serve in a daemon thread; returns self."""
         server = _Server((self.host, self.port), _Handler)
         server.fake = self
@@ -127,7 +127,7 @@ class FakeApi:
             self._server.server_close()
             self._server = None
 
-    def __enter__(self) -> FakeApi:
+    def __enter__(self) -> Self:
         return self.start()
 
     def __exit__(
