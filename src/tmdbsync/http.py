@@ -202,7 +202,6 @@ class ApiClient:
         max_retries: int = 5,
         max_retry_after: float = 120.0,
         max_connections: int = 16,
-        transport: httpx.AsyncBaseTransport | None = None,
         backoff_base: float = 0.5,
         backoff_cap: float = 30.0,
     ) -> None:
@@ -228,7 +227,6 @@ class ApiClient:
                 max_connections=max_connections, max_keepalive_connections=max_connections
             ),
             follow_redirects=True,
-            transport=transport,
         )
 
     @classmethod
@@ -242,7 +240,6 @@ class ApiClient:
         rate_limit: RateLimit,
         auth_params: Mapping[str, str] = {},
         headers: Mapping[str, str] = {},
-        transport: httpx.AsyncBaseTransport | None = None,
     ) -> ApiClient:
         """A client with the retry, timeout and pool settings every provider shares."""
         return cls(
@@ -257,7 +254,6 @@ class ApiClient:
             max_retries=settings.max_retries,
             max_retry_after=settings.max_retry_after,
             max_connections=settings.concurrency,
-            transport=transport,
         )
 
     def __repr__(self) -> str:

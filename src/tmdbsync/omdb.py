@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import httpx
-
 from tmdbsync.errors import AuthError, BadPayload, RequestRejected
 from tmdbsync.http import ApiClient, EndpointClient
 from tmdbsync.quota import Bucket, QuotaLedger
@@ -31,8 +29,6 @@ class OmdbClient(EndpointClient):
         cls,
         settings: Settings,
         ledger: QuotaLedger,
-        *,
-        transport: httpx.AsyncBaseTransport | None = None,
     ) -> OmdbClient | None:
         """None without OMDB_API_KEY: OMDb enrichment is optional."""
         key = settings.omdb_api_key.get_secret_value() if settings.omdb_api_key else ""
@@ -45,7 +41,6 @@ class OmdbClient(EndpointClient):
             ledger=ledger,
             rate_limit=settings.omdb_rate_limit,
             auth_params={"apikey": key},
-            transport=transport,
         )
         return cls(api)
 

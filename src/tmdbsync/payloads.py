@@ -372,7 +372,10 @@ class TraktStats(Loose):
     recommended: Int = None
 
 
-def parse(model: type[BaseModel], raw: Any, what: str) -> Any:
+M = TypeVar("M", bound=BaseModel)
+
+
+def parse(model: type[M], raw: Any, what: str) -> M:
     """Validate `raw` as `model`, or raise BadPayload naming what it was and why."""
     if not isinstance(raw, dict):
         raise BadPayload(f"{what}: expected a JSON object, got {type(raw).__name__}")

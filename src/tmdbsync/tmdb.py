@@ -6,8 +6,6 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any, Literal
 
-import httpx
-
 from tmdbsync.errors import BadPayload
 from tmdbsync.http import ApiClient, EndpointClient
 from tmdbsync.quota import Bucket, QuotaLedger
@@ -66,8 +64,6 @@ class TmdbClient(EndpointClient):
         cls,
         settings: Settings,
         ledger: QuotaLedger,
-        *,
-        transport: httpx.AsyncBaseTransport | None = None,
     ) -> TmdbClient:
         """A Bearer header when we have a read-access token, else the v3 key in the query."""
         settings.require_tmdb_auth()
@@ -81,7 +77,6 @@ class TmdbClient(EndpointClient):
             rate_limit=settings.rate_limit,
             auth_params={"api_key": key.get_secret_value()} if key and not bearer else {},
             headers={"Authorization": f"Bearer {bearer}"} if bearer else {},
-            transport=transport,
         )
         return cls(api)
 
@@ -112,12 +107,6 @@ class TmdbClient(EndpointClient):
         bucket: Bucket,
     ) -> dict[str, Any]:
         return await self._object(f"/{kind}/{tmdb_id}", _with_appends(params, appends), bucket)
-
-    async def season(
-        self, tv_id: int, season_number: int, *, appends: Sequence[str] = (), bucket: Bucket
-    ) -> dict[str, Any]:
-        path = f"/tv/{tv_id}/season/{season_number}"
-        return await self._object(path, _with_appends({}, appends), bucket)
 
     async def episode_credits(
         self, tv_id: int, season_number: int, episode_number: int, *, bucket: Bucket

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import httpx
-
 from tmdbsync.errors import BadPayload, NotFoundError
 from tmdbsync.http import ApiClient, EndpointClient
 from tmdbsync.quota import Bucket, QuotaLedger
@@ -25,8 +23,6 @@ class TraktClient(EndpointClient):
         cls,
         settings: Settings,
         ledger: QuotaLedger,
-        *,
-        transport: httpx.AsyncBaseTransport | None = None,
     ) -> TraktClient | None:
         """None without TRAKT_CLIENT_ID: Trakt enrichment is optional."""
         client_id = settings.trakt_client_id.get_secret_value() if settings.trakt_client_id else ""
@@ -43,7 +39,6 @@ class TraktClient(EndpointClient):
                 "trakt-api-version": "2",
                 "Content-Type": "application/json",
             },
-            transport=transport,
         )
         return cls(api)
 

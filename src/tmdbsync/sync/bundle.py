@@ -31,10 +31,6 @@ class TitleBundle:
     title: Title
     seasons: list[SeasonBundle] = field(default_factory=list)
 
-    @property
-    def season_numbers(self) -> list[int]:
-        return [s.summary.season_number for s in self.seasons]
-
 
 def season_key(number: int) -> str:
     return f"season/{number}"
