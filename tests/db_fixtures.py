@@ -1,7 +1,8 @@
 """Database fixtures shared by every test (loaded as a plugin from pyproject's addopts).
 
 `engine` runs a test on a fresh SQLite file and, when a PostgreSQL server answers, again on a fresh
-PostgreSQL schema. An unreachable PostgreSQL skips those runs with the reason shown.
+PostgreSQL schema. An unreachable PostgreSQL skips those runs with the reason shown. The PostgreSQL
+runs carry the `postgres` marker, so `pytest -m "not postgres"` is a quick SQLite-only loop.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ def fresh_postgres_url() -> Iterator[str]:
         yield url
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A URL of an empty database: a SQLite file, then a PostgreSQL schema."""
     if request.param == "sqlite":

@@ -1,18 +1,27 @@
-"""The `tmdbsync` command as a user runs it: exit codes, one-line errors, JSON status."""
+"""The `tmdbsync` command as a user runs it: exit codes, one-line errors, JSON status.
+
+Argument and validation cases run the Typer app in this process (CliRunner); the end-to-end cases
+start the real entry point, `python -m tmdbsync`, in a subprocess.
+"""
 
 from __future__ import annotations
 
 import json
+import logging
 import os
 import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
+from click.testing import Result
+from typer.testing import CliRunner
 
+from tmdbsync.cli import app
 from tmdbsync.fakeapi import FakeApi
 
 CONTRACT_ENV = (
@@ -28,6 +37,7 @@ CONTRACT_ENV = (
 
 
 def cli(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    """The real entry point in a subprocess, with only `env` of the contract's variables."""
     clean = {k: v for k, v in os.environ.items() if k not in CONTRACT_ENV}
     clean.update(env)
     return subprocess.run(
@@ -38,6 +48,29 @@ def cli(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProce
         text=True,
         timeout=240,
     )
+
+
+@pytest.fixture
+def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Run in `tmp_path` (no stray .env) and put back the root logger the command reconfigures."""
+    monkeypatch.chdir(tmp_path)
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    yield tmp_path
+    root.handlers[:] = handlers
+    root.setLevel(level)
+
+
+def invoke(*args: str, env: dict[str, str]) -> Result:
+    """The Typer app in this process, with only `env` of the contract's variables."""
+    unset: dict[str, str | None] = dict.fromkeys(CONTRACT_ENV)
+    return CliRunner().invoke(app, list(args), env=unset | env)
+
+
+def error_lines(result: Result) -> list[str]:
+    """The non-empty lines on stderr, after checking the command ended on purpose (no crash)."""
+    assert isinstance(result.exception, SystemExit), result.exception
+    return [line for line in result.stderr.splitlines() if line.strip()]
 
 
 def fake_env(fake: FakeApi, db: Path) -> dict[str, str]:
@@ -53,32 +86,41 @@ def fake_env(fake: FakeApi, db: Path) -> dict[str, str]:
     }
 
 
-def test_sync_without_credentials_names_the_variables_to_set(tmp_path: Path) -> None:
-    result = cli("sync", env={"TMDBSYNC_DATABASE_URL": f"sqlite:///{tmp_path}/x.db"}, cwd=tmp_path)
-    assert result.returncode == 2
-    assert "TMDB_API_KEY" in result.stderr
-    assert "TMDB_ACCESS_TOKEN" in result.stderr
-    assert "Traceback" not in result.stderr
+def test_sync_without_credentials_names_the_variables_to_set(in_tmp: Path) -> None:
+    result = invoke("sync", env={"TMDBSYNC_DATABASE_URL": f"sqlite:///{in_tmp}/x.db"})
+    assert result.exit_code == 2
+    lines = error_lines(result)
+    assert len(lines) == 1, lines
+    assert "TMDB_API_KEY" in lines[0]
+    assert "TMDB_ACCESS_TOKEN" in lines[0]
 
 
-def test_invalid_month_is_one_clear_line(tmp_path: Path) -> None:
-    result = cli("sync", env={"TMDBSYNC_START": "2024-13", "TMDB_API_KEY": "k"}, cwd=tmp_path)
-    assert result.returncode == 2
-    message = " ".join(result.stderr.split())
-    assert "TMDBSYNC_START=2024-13" in message
-    assert "YYYY-MM" in message
-    assert "Traceback" not in result.stderr
+def test_invalid_month_is_one_clear_line(in_tmp: Path) -> None:
+    result = invoke("sync", env={"TMDBSYNC_START": "2024-13", "TMDB_API_KEY": "k"})
+    assert result.exit_code == 2
+    lines = error_lines(result)
+    assert len(lines) == 1, lines
+    assert "TMDBSYNC_START=2024-13" in lines[0]
+    assert "YYYY-MM" in lines[0]
 
 
-def test_unreachable_database_is_fatal_with_one_line(tmp_path: Path) -> None:
+def test_unreachable_database_is_fatal_with_one_line(in_tmp: Path) -> None:
     env = {
         "TMDB_API_KEY": "k",
         "TMDBSYNC_DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:1/none",
     }
-    result = cli("sync", env=env, cwd=tmp_path)
-    assert result.returncode == 2
-    assert "database" in result.stderr
-    assert "Traceback" not in result.stderr
+    result = invoke("sync", env=env)
+    assert result.exit_code == 2
+    lines = error_lines(result)
+    assert len(lines) == 1, lines
+    assert "database" in lines[0]
+
+
+def test_max_pages_below_one_is_a_usage_error(in_tmp: Path) -> None:
+    result = invoke("sync", "--max-pages", "0", env={"TMDB_API_KEY": "k"})
+    assert result.exit_code == 2
+    assert "--max-pages" in "".join(error_lines(result))
+    assert not list(in_tmp.iterdir()), "nothing was created"
 
 
 def test_sync_then_status_json_reports_the_log_and_quota(fake_api: FakeApi, tmp_path: Path) -> None:
@@ -100,20 +142,21 @@ def test_sync_then_status_json_reports_the_log_and_quota(fake_api: FakeApi, tmp_
     assert "2024-01" in table.stdout
 
 
-def test_invalid_key_stops_the_run_with_a_non_zero_exit(fake_api: FakeApi, tmp_path: Path) -> None:
-    env = fake_env(fake_api, tmp_path / "k.db") | {"TMDB_API_KEY": "not-the-key"}
-    result = cli("sync", env=env, cwd=tmp_path)
-    assert result.returncode == 2
-    assert "Invalid API key" in result.stderr
+def test_invalid_key_stops_the_run_with_a_non_zero_exit(fake_api: FakeApi, in_tmp: Path) -> None:
+    env = fake_env(fake_api, in_tmp / "k.db") | {"TMDB_API_KEY": "not-the-key"}
+    result = invoke("sync", env=env)
+    assert result.exit_code == 2
+    lines = error_lines(result)
+    assert len(lines) == 1, lines
+    assert "Invalid API key" in lines[0]
     assert "not-the-key" not in result.stderr + result.stdout
 
 
-def test_db_upgrade_creates_the_schema(tmp_path: Path) -> None:
-    env = {"TMDBSYNC_DATABASE_URL": f"sqlite:///{tmp_path}/u.db"}
-    result = cli("db", "upgrade", env=env, cwd=tmp_path)
-    assert result.returncode == 0, result.stderr
+def test_db_upgrade_creates_the_schema(in_tmp: Path) -> None:
+    result = invoke("db", "upgrade", env={"TMDBSYNC_DATABASE_URL": f"sqlite:///{in_tmp}/u.db"})
+    assert result.exit_code == 0, result.stderr
     assert "up to date" in result.stdout
-    assert (tmp_path / "u.db").exists()
+    assert (in_tmp / "u.db").exists()
 
 
 def test_demo_fills_a_database_in_the_working_directory(tmp_path: Path) -> None:
@@ -167,6 +210,11 @@ def test_fake_api_command_serves_tmdb_and_omdb(tmp_path: Path) -> None:
         process.wait(timeout=10)
 
 
-@pytest.mark.parametrize("command", [["sync", "--help"], ["status", "--help"], ["--help"]])
-def test_help_runs(command: list[str], tmp_path: Path) -> None:
-    assert cli(*command, env={}, cwd=tmp_path).returncode == 0
+@pytest.mark.parametrize(
+    ("command", "says"),
+    [(["sync", "--help"], "--max-pages"), (["status", "--help"], "--json"), (["--help"], "demo")],
+)
+def test_help_lists_the_options(command: list[str], says: str, in_tmp: Path) -> None:
+    result = invoke(*command, env={})
+    assert result.exit_code == 0, result.output
+    assert says in result.stdout
