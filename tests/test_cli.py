@@ -18,8 +18,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from click.testing import Result
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from tmdbsync.cli import app
 from tmdbsync.fakeapi import FakeApi
