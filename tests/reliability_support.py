@@ -76,7 +76,8 @@ def sync_env(
     omdb_key: str | None = None,
     **extra: str,
 ) -> dict[str, str]:
-    """The environment of a `tmdbsync` subprocess pointed at `fake` (nothing inherited leaks in)."""
+    """The environment of a `tmdbsync` subprocess pointed at `fake` (nothing inherited leaks in),
+    with the same values as `settings_for`."""
     env = {
         name: value
         for name, value in os.environ.items()
@@ -94,6 +95,7 @@ def sync_env(
         TMDBSYNC_OMDB_DAILY_QUOTA="0",
         TMDBSYNC_RATE_LIMIT="1000/1s",
         TMDBSYNC_OMDB_RATE_LIMIT="1000/1s",
+        TMDBSYNC_RETRY_BACKOFF="0",  # retries against the local fake go at once
         COLUMNS="200",
     )
     env.update(extra)
@@ -349,7 +351,8 @@ def quiet_fake_server(monkeypatch: Any) -> None:
 def settings_for(
     fake: FakeApi, database_url: str, start: str, end: str, **overrides: Any
 ) -> Settings:
-    """Settings pointed at `fake`, unlimited quotas and a fast rate limit unless overridden."""
+    """Settings pointed at `fake`: unlimited quotas, a fast rate limit and immediate retries
+    unless overridden."""
     values: dict[str, Any] = {
         "database_url": database_url,
         "tmdb_api_key": fake.tmdb_api_key,
@@ -363,6 +366,7 @@ def settings_for(
         "omdb_daily_quota": 0,
         "rate_limit": "1000/1s",
         "omdb_rate_limit": "1000/1s",
+        "retry_backoff": 0,  # retries against the local fake go at once
     }
     values.update(overrides)
     return load_settings(**values)

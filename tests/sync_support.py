@@ -34,6 +34,7 @@ def fake_settings(fake: FakeApi, database_url: str, **overrides: Any) -> Setting
         "rate_limit": "1000/1s",
         "omdb_rate_limit": "1000/1s",
         "max_retries": 2,
+        "retry_backoff": 0,  # retries against the local fake go at once
     }
     values.update(overrides)
     return load_settings(**values)

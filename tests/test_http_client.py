@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
-from collections.abc import Coroutine, Iterator
+from collections.abc import Awaitable, Callable, Coroutine, Iterator
 from typing import Any, TypeVar
 
 import pytest
@@ -54,6 +53,7 @@ def api(
     *,
     provider: str = "tmdb",
     key: str = TMDB_KEY,
+    limiter: RateLimiter | None = None,
     **options: Any,
 ) -> ApiClient:
     """A client with fast backoff, pointed at one of the fake's two APIs."""
@@ -62,7 +62,7 @@ def api(
         provider=provider,
         base_url=fake.tmdb_url if tmdb else fake.omdb_url,
         ledger=ledger,
-        limiter=RateLimiter(100, 1.0),
+        limiter=limiter or RateLimiter(100, 1.0),
         auth_params={"api_key" if tmdb else "apikey": key},
         secrets=[key],
         **(FAST | options),
@@ -72,6 +72,38 @@ def api(
 async def fetch(client: ApiClient, path: str = GENRES) -> Any:
     async with client:
         return await client.get(path, bucket="movie")
+
+
+class PausedClock:
+    """The limiter's clock: it stands still, and a sleeper waits until the test sets `wake`;
+    then the clock moves on by what the sleeper asked for."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.sleeps: list[float] = []
+        self.asleep = asyncio.Event()
+        self.wake = asyncio.Event()
+
+    def __call__(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.asleep.set()
+        await self.wake.wait()
+        self.now += seconds
+
+
+class StartLog(RateLimiter):
+    """A limiter on a PausedClock that remembers the clock reading of every start it grants."""
+
+    def __init__(self, clock: PausedClock) -> None:
+        super().__init__(100, 1.0, clock=clock, sleep=clock.sleep)
+        self.starts: list[float] = []
+
+    async def acquire(self, before_start: Callable[[], Awaitable[object]] | None = None) -> None:
+        await super().acquire(before_start)
+        self.starts.append(self.clock())
 
 
 def requests_served(fake: FakeApi) -> int:
@@ -109,32 +141,37 @@ def test_persistent_5xx_gives_up_after_max_retries(fake_api: FakeApi, ledger: Qu
 def test_429_retry_after_holds_every_request(fake_api: FakeApi, ledger: QuotaLedger) -> None:
     fake_api.script(GENRES, [ScriptedResponse(status=429, headers={"Retry-After": "1"})])
 
-    async def scenario() -> tuple[float, float]:
-        async with api(fake_api, ledger) as client:
-            start = time.monotonic()
-
-            async def later() -> float:
-                await asyncio.sleep(0.3)
-                await client.get("/genre/tv/list", bucket="movie")
-                return time.monotonic() - start
-
+    async def scenario() -> tuple[PausedClock, StartLog]:
+        clock = PausedClock()
+        limiter = StartLog(clock)
+        async with api(fake_api, ledger, limiter=limiter) as client:
             first = asyncio.create_task(client.get(GENRES, bucket="movie"))
-            second = await later()
-            await first
-            return time.monotonic() - start, second
+            asleep = asyncio.create_task(clock.asleep.wait())
+            await asyncio.wait([first, asleep], return_when=asyncio.FIRST_COMPLETED)
+            assert not first.done(), "the retry waits out the Retry-After"
+            second = asyncio.create_task(client.get("/genre/tv/list", bucket="movie"))
+            await asyncio.sleep(0)  # the second request is issued during the pause
+            clock.wake.set()
+            await asyncio.gather(first, second)
+        return clock, limiter
 
-    first, second = run(scenario())
-    assert first >= 1.0
-    assert second >= 1.0, "a request issued during the Retry-After pause waited too"
+    clock, limiter = run(scenario())
+    assert clock.sleeps == [1.0]
+    # the first attempt, its retry, and the request issued during the pause
+    assert limiter.starts == [0.0, 1.0, 1.0], "a request issued during the pause waited too"
     assert ledger.used("movie") == 3
 
 
 def test_long_retry_after_is_quota_exhausted(fake_api: FakeApi, ledger: QuotaLedger) -> None:
+    """Not slept through: no wait at all, and the request is not retried."""
     fake_api.script(GENRES, [ScriptedResponse(status=429, headers={"Retry-After": "3600"})])
-    start = time.monotonic()
+    clock = PausedClock()
+    limiter = RateLimiter(100, 1.0, clock=clock, sleep=clock.sleep)
+    before = requests_served(fake_api)
     with pytest.raises(QuotaExhausted, match="rate limited for 3600 s") as raised:
-        run(fetch(api(fake_api, ledger, max_retry_after=60)))
-    assert time.monotonic() - start < 1.0
+        run(fetch(api(fake_api, ledger, limiter=limiter, max_retry_after=60)))
+    assert clock.sleeps == []
+    assert requests_served(fake_api) - before == 1
     assert (raised.value.provider, raised.value.bucket) == ("tmdb", "movie")
 
 
@@ -170,12 +207,11 @@ def test_malformed_then_good_body_succeeds(fake_api: FakeApi, ledger: QuotaLedge
 
 
 def test_timeout_bounds_the_whole_attempt(fake_api: FakeApi, ledger: QuotaLedger) -> None:
+    """The server holds the answer for 5 s; our own deadline (not httpx's) ends the attempt."""
     fake_api.faults = Faults(timeout_seconds=5.0)
     fake_api.script(GENRES, [ScriptedResponse(status=200, kind="timeout")])
-    start = time.monotonic()
-    with pytest.raises(RetryableError, match=r"within 0\.5 s"):
+    with pytest.raises(RetryableError, match=r"no complete response within 0\.5 s"):
         run(fetch(api(fake_api, ledger, timeout=0.5, max_retries=0)))
-    assert time.monotonic() - start < 1.5
 
 
 def test_reset_connection_is_retried(fake_api: FakeApi, ledger: QuotaLedger) -> None:
@@ -265,6 +301,34 @@ def test_key_never_leaks(
 def test_redact_hides_secrets_and_query_keys() -> None:
     text = "GET /x?api_key=abc123&page=2 apikey=zzz token s3cr%2Ft s3cr/t"
     assert redact(text, ["s3cr/t"]) == "GET /x?api_key=***&page=2 apikey=*** token *** ***"
+
+
+@pytest.mark.parametrize("backoff", [0.0, 0.2])
+def test_retry_backoff_setting_bounds_each_wait(
+    fake_api: FakeApi, ledger: QuotaLedger, caplog: pytest.LogCaptureFixture, backoff: float
+) -> None:
+    """TMDBSYNC_RETRY_BACKOFF: the first retry waits up to it, the second up to twice it."""
+    caplog.set_level(logging.WARNING, logger="tmdbsync.http")
+    fake_api.script(GENRES, [ScriptedResponse(status=503)] * 2)
+    settings = Settings(
+        tmdb_base_url=fake_api.tmdb_url,
+        tmdb_api_key=TMDB_KEY,
+        tmdb_access_token=None,
+        retry_backoff=backoff,
+    )
+
+    async def genres() -> list[dict[str, Any]]:
+        client = TmdbClient.from_settings(settings, ledger)
+        try:
+            return await client.genres("movie", bucket="movie")
+        finally:
+            await client.aclose()
+
+    assert run(genres())
+    waits = [float(r.getMessage().rsplit(" in ", 1)[1].split()[0]) for r in caplog.records]
+    assert len(waits) == 2
+    assert 0 <= waits[0] <= backoff
+    assert 0 <= waits[1] <= 2 * backoff
 
 
 def test_tmdb_bearer_and_query_key(fake_api: FakeApi, ledger: QuotaLedger) -> None:

@@ -119,4 +119,4 @@ def test_real_clock_many_coroutines() -> None:
 
     starts = asyncio.run(scenario())
     assert_within_limit(starts, 5, 0.2)
-    assert 0.4 <= max(starts) - min(starts) < 1.0
+    assert max(starts) - min(starts) >= 0.4  # full rate: the virtual-clock tests above

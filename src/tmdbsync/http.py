@@ -254,6 +254,7 @@ class ApiClient:
             max_retries=settings.max_retries,
             max_retry_after=settings.max_retry_after,
             max_connections=settings.concurrency,
+            backoff_base=settings.retry_backoff,
         )
 
     def __repr__(self) -> str:

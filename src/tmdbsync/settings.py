@@ -186,6 +186,11 @@ class Settings(BaseSettings):
     max_retry_after: float = Field(
         120.0, ge=0, validation_alias=AliasChoices("TMDBSYNC_MAX_RETRY_AFTER", "max_retry_after")
     )
+    # The first retry waits up to this long, doubling per retry (full jitter, capped at 30 s);
+    # 0 retries at once, as the tests do against the local fake.
+    retry_backoff: float = Field(
+        0.5, ge=0, le=30, validation_alias=AliasChoices("TMDBSYNC_RETRY_BACKOFF", "retry_backoff")
+    )
 
     @field_validator("start", "end", mode="before")
     @classmethod
