@@ -134,7 +134,7 @@ class RecordingFake(FakeApi):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.requests: list[tuple[float, str, str, dict[str, str]]] = []
-        self._log_lock = threading.Lock()
+        self._log_lock = threading.Condition()
 
     def answer(
         self,
@@ -146,7 +146,13 @@ class RecordingFake(FakeApi):
     ) -> Any:
         with self._log_lock:
             self.requests.append((time.monotonic(), service, path, dict(query)))
+            self._log_lock.notify_all()
         return super().answer(path, query, headers, service, parts)
+
+    def wait_for(self, count: int, timeout: float | None = None) -> bool:
+        """Block until `count` requests have arrived (False if `timeout` passed first)."""
+        with self._log_lock:
+            return self._log_lock.wait_for(lambda: len(self.requests) >= count, timeout)
 
     def paths(self, service: str = "tmdb") -> list[str]:
         with self._log_lock:

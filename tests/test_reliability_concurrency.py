@@ -7,7 +7,6 @@ would store.
 from __future__ import annotations
 
 import asyncio
-import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -30,6 +29,7 @@ from tests.reliability_support import (
 from tmdbsync.db.engine import make_engine
 from tmdbsync.db.models import SyncLock
 from tmdbsync.errors import AlreadyRunning
+from tmdbsync.settings import Settings
 from tmdbsync.sync import orchestrator
 from tmdbsync.sync.orchestrator import sync_contents
 
@@ -60,9 +60,7 @@ def two_syncs(
             run_cli(["db", "upgrade"], env, tmp_path).check_returncode()
         first = spawn(["sync"], env, tmp_path)
         if migrated:  # the second starts once the first holds the lock and sends requests
-            deadline = time.monotonic() + 20
-            while not fake.requests and time.monotonic() < deadline:
-                time.sleep(0.01)
+            fake.wait_for(1, timeout=20)
         second = spawn(["sync"], env, tmp_path)
         outcomes = []
         for process in (first, second):
@@ -112,20 +110,23 @@ def test_a_sync_that_lost_its_lock_stops(
             connection.execute(update(SyncLock).values(holder="elsewhere:1"))
             return connection.scalar(select(SyncLock.heartbeat_at))
 
-    async def scenario(settings: object) -> None:
-        sync = asyncio.create_task(sync_contents(settings, sqlite_engine))  # type: ignore[arg-type]
+    async def scenario(fake: RecordingFake, settings: Settings) -> int:
+        """How many of the sync's requests were still unanswered when it stopped."""
+        sync = asyncio.create_task(sync_contents(settings, sqlite_engine))
         for _ in range(10):  # a slow fake: one page takes longer than this
             await asyncio.sleep(0.1)
             beats.append(await asyncio.to_thread(read_lock))
+        fake.latency = 3600  # from here on, nothing is answered before the test ends
+        await asyncio.to_thread(fake.wait_for, len(fake.requests) + 1)  # one is on the wire
         taken.append(await asyncio.to_thread(take_over))
-        started = time.monotonic()
         with pytest.raises(AlreadyRunning, match="lost the run lock"):
             await sync
-        assert time.monotonic() - started < 2
+        return len(fake.requests) - int(fake.stats()["requests"])
 
     with RecordingFake(seed=42, scale=SCALE, latency=0.3) as fake:
         url = sqlite_engine.url.render_as_string(hide_password=False)
-        asyncio.run(scenario(settings_for(fake, url, START, END)))
+        unanswered = asyncio.run(scenario(fake, settings_for(fake, url, START, END)))
+    assert unanswered > 0, "the sync stopped at the next beat, not once its requests came back"
     assert len({beat for beat in beats if beat is not None}) >= 3, "the heartbeat moved on"
     # the stopped sync wrote nothing after the takeover, not even one last beat (a beat between
     # the last read above and the takeover is fine: it was still ours then)

