@@ -6,7 +6,6 @@ compared with what the fake API itself counted.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -91,10 +90,8 @@ def test_retry_after_beyond_the_maximum_stops_the_bucket(tmp_path: Path) -> None
             [ScriptedResponse(status=429, headers={"Retry-After": "3600"})],
         )
         env = sync_env(fake, url, MONTH, MONTH, TMDBSYNC_MAX_RETRY_AFTER="5")
-        started = time.monotonic()
-        result = run_cli(["sync"], env, tmp_path)
+        result = run_cli(["sync"], env, tmp_path)  # its timeout is far below the hour asked for
         assert result.returncode == 0, result.stderr
-        assert time.monotonic() - started < 30
         assert "rate limited for 3600 s" in result.stdout
         assert "every month up to TMDBSYNC_END is complete" in result.stdout  # TV
         assert fake.paths().count("/3/discover/movie") == 1, "the refused page was not retried"
