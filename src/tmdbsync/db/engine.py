@@ -17,6 +17,7 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from tmdbsync.errors import FatalError
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+BUSY_TIMEOUT = 30.0  # seconds SQLite waits for another process's lock before "database is locked"
 
 
 def normalise_url(url: str) -> str:
@@ -29,7 +30,7 @@ def normalise_url(url: str) -> str:
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT * 1000)}")
     _wal(cursor)
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
@@ -112,7 +113,7 @@ def make_engine(url: str | SecretStr) -> Engine:
     """An engine for `url` (a SecretStr from Settings, so the password stays hidden elsewhere)."""
     url = normalise_url(url.get_secret_value() if isinstance(url, SecretStr) else url)
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 30})
+        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     return create_engine(url, pool_pre_ping=True)
