@@ -15,7 +15,7 @@ from rich.console import Console
 from tmdbsync.db.engine import make_engine, upgrade
 from tmdbsync.demo_file import claim
 from tmdbsync.errors import ConfigError, TmdbsyncError
-from tmdbsync.failures import fail, one_line
+from tmdbsync.failures import fail, one_line, set_verbose
 from tmdbsync.http import RedactingFilter
 from tmdbsync.settings import Settings, YearMonth, load_settings
 from tmdbsync.status import collect_status, render_status
@@ -43,6 +43,7 @@ def _setup_logging(settings: Settings | None, verbose: bool) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(logging.DEBUG if verbose else logging.WARNING)
+    set_verbose(verbose)
     for noisy in ("httpx", "httpcore"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
@@ -121,7 +122,7 @@ def status(
     if as_json:
         out.print_json(json.dumps(report))
     else:
-        out.print(f"database: {settings.safe_database_url}", highlight=False)
+        out.print(f"database: {settings.safe_database_url}", highlight=False, soft_wrap=True)
         render_status(out, report)
 
 

@@ -41,6 +41,12 @@ _OS_HINTS = {
 }
 
 console = Console(stderr=True)
+_verbose = [False]
+
+
+def set_verbose(verbose: bool) -> None:
+    """Whether failures print their traceback too (`-v`), for the rest of the command."""
+    _verbose[0] = verbose
 
 
 def _chain(exc: BaseException) -> Iterator[BaseException]:
@@ -75,9 +81,9 @@ def exit_code(exc: BaseException) -> int:
     return USAGE
 
 
-def fail(exc: BaseException, verbose: bool = False) -> typer.Exit:
+def fail(exc: BaseException, verbose: bool | None = None) -> typer.Exit:
     """Print `exc` as one line (its traceback first with -v); the Exit to raise."""
-    if verbose:
+    if _verbose[0] if verbose is None else verbose:
         console.print(escape("".join(traceback.format_exception(exc))), highlight=False)
     # One line whatever the terminal width (soft_wrap), and the message verbatim (escaped): it
     # may quote a provider's text with brackets in it.
@@ -98,6 +104,6 @@ def one_line(command: Callable[P, R]) -> Callable[P, R]:
         except Exception as exc:
             if describe(exc) is None:
                 raise
-            raise fail(exc, bool(kwargs.get("verbose"))) from None
+            raise fail(exc, bool(kwargs.get("verbose")) or None) from None
 
     return run
