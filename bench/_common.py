@@ -167,9 +167,7 @@ class RequestLog:
         original = self._original
         entries = self.entries
 
-        async def send(
-            client: ApiClient, path: str, query: dict[str, str]
-        ) -> tuple[httpx.Response, Any, str | None] | str:
+        async def send(client: ApiClient, path: str, query: dict[str, str]) -> Any:
             entries.append((client.provider, path, time.monotonic()))
             return await original(client, path, query)
 

@@ -11,10 +11,11 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.markup import escape
 
 from tmdbsync.db.engine import make_engine, upgrade
-from tmdbsync.errors import TmdbsyncError
+from tmdbsync.demo_file import claim
+from tmdbsync.errors import ConfigError, TmdbsyncError
+from tmdbsync.failures import fail, one_line, set_verbose
 from tmdbsync.http import RedactingFilter
 from tmdbsync.settings import Settings, YearMonth, load_settings
 from tmdbsync.status import collect_status, render_status
@@ -42,15 +43,13 @@ def _setup_logging(settings: Settings | None, verbose: bool) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(logging.DEBUG if verbose else logging.WARNING)
+    set_verbose(verbose)
     for noisy in ("httpx", "httpcore"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
 def _fail(exc: BaseException) -> typer.Exit:
-    # One line whatever the terminal width (soft_wrap), and the message verbatim (escaped): it
-    # may quote a provider's text with brackets in it.
-    console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
-    return typer.Exit(code=2 if isinstance(exc, TmdbsyncError) else 1)
+    return fail(exc)
 
 
 def _settings(**overrides: object) -> Settings:
@@ -80,6 +79,7 @@ def run_sync(
 
 
 @app.command()
+@one_line
 def sync(
     movies: Annotated[bool, typer.Option("--movies/--no-movies", help="Sync movies.")] = True,
     tv: Annotated[bool, typer.Option("--tv/--no-tv", help="Sync TV shows.")] = True,
@@ -98,12 +98,21 @@ def sync(
 
 
 @app.command()
+@one_line
 def status(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
 ) -> None:
     """Show the sync log per (type, year, month) and today's quota use."""
     settings = _settings()
     _setup_logging(settings, False)
+    database = settings.database_path
+    if database is not None and not database.is_file():
+        raise _fail(
+            ConfigError(
+                f"no database at {database}: run `tmdbsync sync` first, or set "
+                "TMDBSYNC_DATABASE_URL to the database to read"
+            )
+        )
     try:
         engine = make_engine(settings.database_url)
         upgrade(engine)
@@ -113,22 +122,26 @@ def status(
     if as_json:
         out.print_json(json.dumps(report))
     else:
+        out.print(f"database: {settings.safe_database_url}", highlight=False, soft_wrap=True)
         render_status(out, report)
 
 
 @app.command()
+@one_line
 def demo(
     pages: Annotated[int, typer.Option("--pages", min=1, help="Discover pages to sync.")] = 6,
     database: Annotated[Path, typer.Option("--database", help="SQLite file to fill.")] = Path(
         DEMO_DB
     ),
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace --database even if the demo did not make it.")
+    ] = False,
 ) -> None:
     """Sync a few pages from the bundled fake TMDb, OMDb and Trakt into ./tmdbsync-demo.db."""
     from tmdbsync.fakeapi import FakeApi
 
     _setup_logging(None, False)
-    for stale in (database, Path(f"{database}-wal"), Path(f"{database}-shm")):
-        stale.unlink(missing_ok=True)  # each demo starts from an empty database
+    claim(database, force=force)  # each demo starts from an empty database, never the user's
     with FakeApi(seed=42) as fake:
         console.print(f"fake TMDb {fake.tmdb_url}, OMDb {fake.omdb_url}, Trakt {fake.trakt_url}")
         settings = _settings(
@@ -155,6 +168,7 @@ def demo(
 
 
 @app.command("fake-api")
+@one_line
 def fake_api(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port (0 = any free port).")] = 8750,
@@ -167,6 +181,7 @@ def fake_api(
 
 
 @db_app.command("upgrade")
+@one_line
 def db_upgrade() -> None:
     """Apply the Alembic migrations to TMDBSYNC_DATABASE_URL."""
     settings = _settings()

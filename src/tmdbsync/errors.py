@@ -47,3 +47,11 @@ class AlreadyRunning(FatalError):
 
 class RequestRejected(TmdbsyncError):
     """The provider refused the request itself (HTTP 400/422 …): fix the request, not a retry."""
+
+
+class ResponseTooLarge(BadPayload):
+    """A response body grew past TMDBSYNC_MAX_RESPONSE_MB (decompressed): refused, not retried."""
+
+
+class RedirectRefused(FatalError):
+    """The provider answered 3xx: its base URL is wrong or intercepted; the key must not follow."""

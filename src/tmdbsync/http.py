@@ -5,11 +5,14 @@ before it leaves, so retries are paid for like any request and a crash over-coun
 that were on the wire. Keys travel in query strings (`api_key=`,
 `apikey=`), so every message this module produces is built from a redacted path, and exceptions
 are raised outside `except` blocks so no transport error carrying the full URL is chained to them.
+Redirects are never followed (each hop would carry the key, uncounted and unlimited), and bodies
+are read under a size cap (http_body.py).
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import math
 import random
@@ -32,9 +35,12 @@ from tmdbsync.errors import (
     BadPayload,
     NotFoundError,
     QuotaExhausted,
+    RedirectRefused,
     RequestRejected,
+    ResponseTooLarge,
     RetryableError,
 )
+from tmdbsync.http_body import ACCEPT_ENCODING, BadEncoding, BodyTooLarge, read_capped
 from tmdbsync.quota import Bucket, QuotaLedger
 
 if TYPE_CHECKING:
@@ -176,13 +182,39 @@ def _retry_after(value: str | None) -> float | None:
     return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
-def _provider_message(response: httpx.Response, body: Any) -> str:
-    """TMDb's `status_message`, OMDb's `Error`, or the start of the body."""
-    if isinstance(body, dict):
-        for field in ("status_message", "Error"):
-            if isinstance(body.get(field), str):
-                return str(body[field])
-    return response.text[:200].strip() or response.reason_phrase
+@dataclass(frozen=True)
+class _Reply:
+    """A response read whole (under the cap), with its JSON or why it did not parse."""
+
+    status: int
+    reason_phrase: str
+    headers: httpx.Headers
+    content: bytes
+    body: Any = None
+    parse_error: str | None = None
+
+    @property
+    def is_success(self) -> bool:
+        return 200 <= self.status < 300
+
+    def message(self) -> str:
+        """TMDb's `status_message`, OMDb's `Error`, or the start of the body."""
+        if isinstance(self.body, dict):
+            for field in ("status_message", "Error"):
+                if isinstance(self.body.get(field), str):
+                    return str(self.body[field])
+        text = self.content[:200].decode("utf-8", "replace").strip()
+        return text or self.reason_phrase
+
+
+def _parsed(response: httpx.Response, content: bytes) -> _Reply:
+    try:
+        body, error = json.loads(content), None
+    except ValueError as exc:
+        body, error = None, str(exc)
+    return _Reply(
+        response.status_code, response.reason_phrase, response.headers, content, body, error
+    )
 
 
 class ApiClient:
@@ -204,6 +236,8 @@ class ApiClient:
         max_connections: int = 16,
         backoff_base: float = 0.5,
         backoff_cap: float = 30.0,
+        max_body_bytes: int = 64 << 20,
+        base_url_setting: str | None = None,
     ) -> None:
         self.provider = provider
         self.ledger = ledger
@@ -215,18 +249,20 @@ class ApiClient:
         self._max_retry_after = max_retry_after
         self._backoff_base = backoff_base
         self._backoff_cap = backoff_cap
+        self._max_body_bytes = max_body_bytes
+        self._base_url_setting = base_url_setting or f"{provider.upper()}_BASE_URL"
         self._in_flight = asyncio.Semaphore(max_connections)
         # Buckets (or "*" for all) the provider told us to leave alone for this run.
         self._stopped: dict[str, str] = {}
         _quiet_transport_loggers()
         self._client = httpx.AsyncClient(
             base_url=base_url,
-            headers={"Accept": "application/json", **headers},
+            headers={"Accept": "application/json", "Accept-Encoding": ACCEPT_ENCODING, **headers},
             timeout=httpx.Timeout(timeout),
             limits=httpx.Limits(
                 max_connections=max_connections, max_keepalive_connections=max_connections
             ),
-            follow_redirects=True,
+            follow_redirects=False,
         )
 
     @classmethod
@@ -255,6 +291,7 @@ class ApiClient:
             max_retry_after=settings.max_retry_after,
             max_connections=settings.concurrency,
             backoff_base=settings.retry_backoff,
+            max_body_bytes=settings.max_response_mb << 20,
         )
 
     def __repr__(self) -> str:
@@ -314,10 +351,15 @@ class ApiClient:
         self, path: str, query: dict[str, str], bucket: Bucket, shown: str
     ) -> Any | _Retry:
         """One request: its JSON, a _Retry, or a raised error for what retrying cannot fix."""
-        sent = await self._send(path, query)
-        if isinstance(sent, str):
-            return _Retry(sent)
-        response, body, parse_error = sent
+        response = await self._send(path, query)
+        if isinstance(response, _Retry):
+            return response
+        if isinstance(response, int):
+            raise ResponseTooLarge(
+                f"{self.provider} GET {shown}: response body over TMDBSYNC_MAX_RESPONSE_MB="
+                f"{self._max_body_bytes >> 20} (refused after {response:,} decoded bytes)"
+            )
+        body = response.body
         if (
             self.provider == "omdb"
             and isinstance(body, dict)
@@ -325,15 +367,16 @@ class ApiClient:
         ):
             # The provider's limit for the day, whatever the bucket: nothing more goes out.
             raise self._stop("*", bucket, "OMDb request limit reached")
-        status = response.status_code
+        status = response.status
         if response.is_success:
-            if parse_error is not None:
-                return _Retry(
-                    f"malformed JSON in HTTP {status} body: {parse_error}", malformed=True
-                )
+            if response.parse_error is not None:
+                reason = self.redact(response.parse_error)
+                return _Retry(f"malformed JSON in HTTP {status} body: {reason}", malformed=True)
             return body
-        message = self.redact(_provider_message(response, body))
+        message = self.redact(response.message())
         where = f"{self.provider} GET {shown}: HTTP {status}"
+        if 300 <= status < 400:
+            raise self._redirect(where, response.headers.get("location"))
         if status in (401, 403):
             raise AuthError(f"{where}: credentials rejected: {message}")
         if status == 404:
@@ -347,24 +390,46 @@ class ApiClient:
             return _Retry(f"HTTP {status}: {message}")
         raise RequestRejected(f"{where}: {message}")
 
-    async def _send(
-        self, path: str, query: dict[str, str]
-    ) -> tuple[httpx.Response, Any, str | None] | str:
-        """The response with its JSON (or why it did not parse), or why nothing usable arrived.
+    async def _send(self, path: str, query: dict[str, str]) -> _Reply | _Retry | int:
+        """The response with its JSON (or why it did not parse), why nothing usable arrived, or
+        how many bytes a body had when it passed the cap.
 
         The deadline covers the whole exchange, so a server dripping its body cannot stretch it.
+        A body is decoded and counted as it streams in, and refused past the cap: retrying would
+        only pay for the same body again. A redirect's body is not read at all.
         """
+        params = {**query, **self._auth_params}
         try:
-            async with asyncio.timeout(self._timeout):
-                response = await self._client.get(path, params={**query, **self._auth_params})
+            async with (
+                asyncio.timeout(self._timeout),
+                self._client.stream("GET", path, params=params) as response,
+            ):
+                if response.is_redirect or 300 <= response.status_code < 400:
+                    return _parsed(response, b"")
+                encoding = response.headers.get("content-encoding", "")
+                content = await read_capped(response.aiter_raw(), encoding, self._max_body_bytes)
+                return _parsed(response, content)
         except TimeoutError:
-            return f"no complete response within {self._timeout:g} s"
+            return _Retry(f"no complete response within {self._timeout:g} s")
         except httpx.RequestError as exc:
-            return self.redact(f"{type(exc).__name__}: {exc}")
+            return _Retry(self.redact(f"{type(exc).__name__}: {exc}"))
+        except BadEncoding as exc:
+            return _Retry(str(exc), malformed=True)
+        except BodyTooLarge as exc:
+            return exc.read
+
+    def _redirect(self, where: str, location: str | None) -> RedirectRefused:
+        """A 3xx, fatal: the API does not redirect its own endpoints, so the base URL is wrong
+        (or something intercepts); following would send the key to wherever it points."""
+        base = self._client.base_url
         try:
-            return response, response.json(), None
-        except ValueError as exc:
-            return response, None, self.redact(str(exc))
+            host = httpx.URL(location).host or base.host if location else "no Location"
+        except httpx.InvalidURL:
+            host = "an invalid Location"
+        return RedirectRefused(
+            f"{where}: redirect to {self.redact(host)} not followed; "
+            f"check {self._base_url_setting} (now {self.redact(str(base))})"
+        )
 
     def _stop(self, scope: str, bucket: Bucket, reason: str) -> QuotaExhausted:
         """Refuse every later request of `scope` (a bucket, or "*") in this run, for `reason`."""

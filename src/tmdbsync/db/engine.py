@@ -9,13 +9,15 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
+from pydantic import SecretStr
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from tmdbsync.errors import FatalError
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+BUSY_TIMEOUT = 30.0  # seconds SQLite waits for another process's lock before "database is locked"
 
 
 def normalise_url(url: str) -> str:
@@ -28,7 +30,7 @@ def normalise_url(url: str) -> str:
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT * 1000)}")
     _wal(cursor)
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
@@ -51,10 +53,67 @@ def _wal(cursor: Any, attempts: int = 100) -> None:
             time.sleep(0.05)
 
 
-def make_engine(url: str) -> Engine:
-    url = normalise_url(url)
+# What a database error's first line says, and what to tell the person who reads it.
+_HINTS = (
+    (
+        ("readonly", "read-only"),
+        "the database is read-only: make the file and its directory writable by this user",
+    ),
+    (
+        ("disk is full", "no space left", "could not extend file", "diskfull"),
+        "the disk is full: free some space",
+    ),
+    (
+        ("database is locked", "database is busy"),
+        "the database is busy: another process held "
+        "its lock past the 30 s busy timeout; run again once it is done",
+    ),
+    (
+        (
+            "server closed the connection",
+            "connection is closed",
+            "terminating connection",
+            "consuming input failed",
+            "connection reset",
+            "connection refused",
+            "the connection is lost",
+            "connection timed out",
+            "could not receive data",
+            "could not send data",
+            "ssl syscall",
+        ),
+        "the connection to the database was lost (or refused): check the server",
+    ),
+    (
+        ("unable to open database file", "is a directory"),
+        "the database file cannot be opened: "
+        "check that the path names a file (not a directory) in a directory that exists",
+    ),
+    (
+        ("file is not a database",),
+        "this file is not a SQLite database: point TMDBSYNC_DATABASE_URL at a database file",
+    ),
+)
+
+
+def database_problem(exc: BaseException) -> str:
+    """One line about a database error: its first line and what to do, never the SQL or its
+    parameters (SQLAlchemy's own text carries both)."""
+    cause: BaseException = exc.orig if isinstance(exc, DBAPIError) and exc.orig else exc
+    lines = [line.strip() for line in str(cause).strip().splitlines() if line.strip()]
+    reason = lines[0] if lines else type(cause).__name__
+    if isinstance(exc, SQLAlchemyError) and not isinstance(exc, DBAPIError):
+        reason = reason.split(" (Background on this error")[0]
+    lowered = f"{reason} {type(cause).__name__}".lower()
+    hint = next((text for words, text in _HINTS if any(w in lowered for w in words)), None)
+    return f"{reason}: {hint}" if hint else reason
+
+
+def make_engine(url: str | SecretStr) -> Engine:
+    """An engine for `url` (a SecretStr from Settings, so the password stays hidden elsewhere)."""
+    url = normalise_url(url.get_secret_value() if isinstance(url, SecretStr) else url)
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 30})
+        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     return create_engine(url, pool_pre_ping=True)
@@ -73,6 +132,4 @@ def upgrade(engine: Engine) -> None:
         command.upgrade(alembic_config(engine), "head")
     except SQLAlchemyError as exc:
         url = engine.url.render_as_string(hide_password=True)
-        cause = getattr(exc, "orig", None) or exc
-        reason = (str(cause).strip().splitlines() or [type(cause).__name__])[0]
-        raise FatalError(f"database {url} is unusable: {reason}") from None
+        raise FatalError(f"database {url} is unusable: {database_problem(exc)}") from None

@@ -13,6 +13,7 @@ import struct
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any, Self
@@ -21,6 +22,7 @@ from urllib.parse import parse_qsl, urlsplit
 from .catalogue import Catalogue
 from .errors import CODE_FOR_STATUS, TMDB_ERRORS, TmdbError, rate_limit_body, tmdb_error_body
 from .faults import ERROR_STATUSES, Faults, RateLimiter, ScriptedResponse, Scripts
+from .hostile import HostileBody
 from .months import MonthKey
 from .omdb import INVALID_KEY, LIMIT_REACHED, NO_KEY, NO_QUERY, NOT_FOUND
 from .routes import endpoint_key, route_tmdb
@@ -34,15 +36,21 @@ _HTML_502 = b"<html><head><title>502 Bad Gateway</title></head><body>502 Bad Gat
 class _Answer:
     """A response to send: status, body bytes, headers, and how to deliver it."""
 
-    __slots__ = ("body", "headers", "kind", "status")
+    __slots__ = ("body", "headers", "kind", "status", "stream")
 
     def __init__(
-        self, status: int, body: bytes, headers: dict[str, str] | None = None, kind: str = "normal"
+        self,
+        status: int,
+        body: bytes,
+        headers: dict[str, str] | None = None,
+        kind: str = "normal",
+        stream: Iterator[bytes] | None = None,
     ) -> None:
         self.status = status
         self.body = body
         self.headers = headers or {}
         self.kind = kind
+        self.stream = stream  # sent as it comes, ended by closing the connection
 
 
 def _dumps(body: Any) -> bytes:
@@ -261,6 +269,8 @@ class FakeApi:
     ) -> _Answer:
         if scripted.kind in ("timeout", "reset"):
             return _Answer(0, b"", kind=scripted.kind)
+        if isinstance(scripted, HostileBody):
+            return _Answer(scripted.status, b"", dict(scripted.headers), stream=scripted.chunks())
         if scripted.body is None:
             body = (
                 self._normal(service, query, headers, parts).body
@@ -440,6 +450,9 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(_Answer(404, _dumps({"error": "unknown control route"})))
 
     def _send(self, answer: _Answer) -> None:
+        if answer.stream is not None:
+            self._stream(answer, answer.stream)
+            return
         body = answer.body
         self.send_response(answer.status)
         self.send_header("Content-Type", JSON_TYPE if not body.startswith(b"<") else "text/html")
@@ -455,6 +468,22 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(body)
         except OSError:
             self.close_connection = True
+
+    def _stream(self, answer: _Answer, chunks: Iterator[bytes]) -> None:
+        """Headers, then chunks until they end, the client hangs up or the fake stops."""
+        self.send_response(answer.status)
+        for name, value in answer.headers.items():
+            self.send_header(name, value)
+        self.send_header("Connection", "close")
+        self.end_headers()
+        self.close_connection = True
+        for chunk in chunks:
+            if self.server.fake._stopping.is_set():
+                return
+            try:
+                self.wfile.write(chunk)
+            except OSError:
+                return
 
 
 def serve(host: str = "127.0.0.1", port: int = 8765, **kwargs: Any) -> None:
