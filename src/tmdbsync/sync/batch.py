@@ -6,18 +6,14 @@ Movies and TV share this routine; they differ only in what `fetch_title` asks fo
 from __future__ import annotations
 
 import asyncio
+from functools import partial
+from typing import Any
 
-from tmdbsync.errors import (
-    BadPayload,
-    FatalError,
-    NotFoundError,
-    QuotaExhausted,
-    RequestRejected,
-    RetryableError,
-)
+from tmdbsync.errors import FatalError, QuotaExhausted, RetryableError
 from tmdbsync.payloads import DiscoverItem, DiscoverPage, parse
 from tmdbsync.sync.bundle import Kind
 from tmdbsync.sync.context import SyncContext
+from tmdbsync.sync.deadletter import Failure, IdMismatch, attempt, check_id
 from tmdbsync.sync.fetch import fetch_title
 from tmdbsync.sync.log import TMDB_MAX_PAGE, LogRow
 from tmdbsync.sync.writer import STORED
@@ -87,7 +83,7 @@ async def list_page(ctx: SyncContext, kind: Kind, row: LogRow, page: int) -> Dis
 async def fetch_and_store(ctx: SyncContext, kind: Kind, items: list[DiscoverItem]) -> list[str]:
     """Fetch and store `items` concurrently; returns a note per title recorded as skipped.
 
-    Every title is given its chance before a quota or transient failure is raised, so the titles
+    Every title is given its chance before a quota failure or an outage is raised, so the titles
     that made it are stored; the caller then does not advance its log.
     """
     outcomes = await asyncio.gather(
@@ -110,9 +106,14 @@ async def fetch_and_store(ctx: SyncContext, kind: Kind, items: list[DiscoverItem
 
 
 async def _title(ctx: SyncContext, kind: Kind, item: DiscoverItem) -> str:
-    """Fetch and store one title; returns STORED or why it was recorded as skipped."""
+    """Fetch and store one title; returns STORED or why it was recorded as skipped.
+
+    A title that keeps failing is recorded in `skipped_title` and retried later (sync/retry.py),
+    unless TMDb as a whole is failing: then RetryableError stops the kind (sync/deadletter.py).
+    """
     tally = ctx.summary.of(kind)
-    try:
+
+    async def fetch() -> tuple[dict[str, Any], dict[tuple[int, int], Any] | None]:
         raw, episode_credits = await fetch_title(
             ctx.tmdb,
             kind,
@@ -120,19 +121,32 @@ async def _title(ctx: SyncContext, kind: Kind, item: DiscoverItem) -> str:
             item.original_language,
             episode_credits=ctx.settings.episode_credits == "episode",
         )
-    except NotFoundError:
-        reason = "404 between discover and details"
-    except (BadPayload, RequestRejected) as exc:
-        reason = f"unusable response: {exc}"
-    else:
-        outcome = await ctx.titles.save(kind, item.id, raw, episode_credits)
-        if outcome == STORED:
-            tally.titles += 1
-        else:
-            tally.skipped += 1
+        return raw, episode_credits
+
+    fetched = await attempt(ctx.health, "tmdb", fetch, partial(tmdb_probe, ctx, kind))
+    if not isinstance(fetched, Failure):
+        raw, episode_credits = fetched
+        try:
+            check_id(raw, item.id, f"{kind} {item.id}")
+        except IdMismatch as exc:
+            fetched = Failure.of(exc)
+    if isinstance(fetched, Failure):
+        reason = f"{fetched.code}: {fetched.reason}"
+        await ctx.write(
+            ctx.store.record_skip, kind, item.id, reason, item.original_language, fetched.code
+        )
+        tally.skipped += 1
         ctx.progress.title_done(kind)
-        return outcome
-    await ctx.write(ctx.store.record_skip, kind, item.id, reason, item.original_language)
-    tally.skipped += 1
+        return reason
+    outcome = await ctx.titles.save(kind, item.id, raw, episode_credits)
+    if outcome == STORED:
+        tally.titles += 1
+    else:
+        tally.skipped += 1
     ctx.progress.title_done(kind)
-    return reason
+    return outcome
+
+
+async def tmdb_probe(ctx: SyncContext, kind: Kind) -> None:
+    """One cheap TMDb request (the genre list) that tells a failing item from a TMDb outage."""
+    await ctx.tmdb.genres(kind, bucket=kind)
