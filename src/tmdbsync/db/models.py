@@ -77,9 +77,9 @@ class ContentSyncWindow(Base):
 
     A month starts as one window; a window listing more than 500 pages is split in halves, down
     to single days. The log row's `last_completed_page` and `total_pages` are the sums over its
-    windows, and it is completed when every window is. `passes`, `scan_run`, `spanned` and
-    `found_new` decide whether a finished scan is re-listed to catch titles that moved between
-    pages while it ran (see sync/log.py).
+    windows, and it is completed when every window is. `passes`, `scan_run`, `spanned`,
+    `found_new` and `shortfall` decide whether a finished scan is re-listed to catch titles that
+    moved between pages while it ran or that its pages left out (see sync/log.py).
     """
 
     __tablename__ = "content_sync_window"
@@ -99,6 +99,8 @@ class ContentSyncWindow(Base):
     scan_run: Mapped[str | None] = mapped_column(String(32))
     spanned: Mapped[bool] = mapped_column(Boolean, default=False)
     found_new: Mapped[bool] = mapped_column(Boolean, default=False)
+    shortfall: Mapped[int] = mapped_column(Integer, default=0)
+    """Titles this scan's pages listed fewer than `total_results` promised (sync/log.py)."""
 
 
 class Content(Base):

@@ -15,8 +15,10 @@ from tmdbsync.sync.bundle import Kind
 from tmdbsync.sync.context import SyncContext
 from tmdbsync.sync.deadletter import Failure, IdMismatch, attempt, check_id
 from tmdbsync.sync.fetch import fetch_title
-from tmdbsync.sync.log import TMDB_MAX_PAGE, LogRow
+from tmdbsync.sync.log import TMDB_MAX_PAGE, LogRow, expected_on_page, pages_needed
 from tmdbsync.sync.writer import STORED
+
+ASKS = 3  # a page listing fewer titles than its totals promise is asked this often in all
 
 
 async def run_page(ctx: SyncContext, kind: Kind) -> bool:
@@ -33,9 +35,9 @@ async def run_page(ctx: SyncContext, kind: Kind) -> bool:
         return False
     page = row.next_page
     ctx.progress.page_started(kind, row, page, ledger.remaining(kind))
-    listing = await list_page(ctx, kind, row, page)
+    listing, shortfall = await list_whole_page(ctx, kind, row, page)
     total_results = listing.total_results or 0
-    total_pages = listing.total_pages or 0
+    total_pages = pages_needed(listing.total_pages or 0, total_results)
     if total_pages > TMDB_MAX_PAGE and await ctx.write(
         ctx.log.split, row, total_pages, total_results
     ):
@@ -63,9 +65,19 @@ async def run_page(ctx: SyncContext, kind: Kind) -> bool:
     notes = await fetch_and_store(ctx, kind, todo)
     if total_pages > TMDB_MAX_PAGE and page == TMDB_MAX_PAGE:
         notes.append(f"{total_pages} pages listed on {row.label}; TMDb serves {TMDB_MAX_PAGE}")
+    if shortfall:
+        expected = expected_on_page(page, total_results)
+        notes.append(f"listed {expected - shortfall} of {expected} titles, asked {ASKS} times")
     summary = f"page {page}: " + ", ".join(notes) if notes else None
     if await ctx.write(
-        ctx.log.advance, row, page, total_pages, total_results, summary, new_titles=len(todo)
+        ctx.log.advance,
+        row,
+        page,
+        total_pages,
+        total_results,
+        summary,
+        new_titles=len(todo),
+        shortfall=shortfall,
     ):
         ctx.summary.of(kind).pages += 1
         ctx.progress.page_done(kind, row, page)
@@ -74,10 +86,31 @@ async def run_page(ctx: SyncContext, kind: Kind) -> bool:
 
 async def list_page(ctx: SyncContext, kind: Kind, row: LogRow, page: int) -> DiscoverPage:
     """Discover page `page` of the row's window, with the seed design's query."""
+    listing, _ = await _listed(ctx, kind, row, page)
+    return listing
+
+
+async def list_whole_page(
+    ctx: SyncContext, kind: Kind, row: LogRow, page: int
+) -> tuple[DiscoverPage, int]:
+    """Page `page`, asked up to ASKS times while it lists fewer titles than its totals promise
+    (`results` empty, null or short); returns the last answer and how many titles it lacks."""
+    for _ in range(ASKS):
+        listing, listed = await _listed(ctx, kind, row, page)
+        shortfall = expected_on_page(page, listing.total_results or 0) - listed
+        if shortfall <= 0:
+            return listing, 0
+    return listing, shortfall
+
+
+async def _listed(ctx: SyncContext, kind: Kind, row: LogRow, page: int) -> tuple[DiscoverPage, int]:
+    """The page and how many entries its `results` held (malformed ones included: the listing
+    accounts for them, storing them is another matter)."""
     gte, lte = row.window
     raw = await ctx.tmdb.discover(kind, gte, lte, page, bucket=kind)
     listing: DiscoverPage = parse(DiscoverPage, raw, f"discover/{kind} {row.label} page {page}")
-    return listing
+    results = raw.get("results")
+    return listing, len(results) if isinstance(results, list) else 0
 
 
 async def fetch_and_store(ctx: SyncContext, kind: Kind, items: list[DiscoverItem]) -> list[str]:

@@ -1,5 +1,6 @@
 """skipped_title.reason_code and dead_letter: every item that keeps failing is recorded with a
-categorical reason and retried, backing off (titles in skipped_title, people/OMDb/Trakt here)
+categorical reason and retried, backing off (titles in skipped_title, people/OMDb/Trakt here);
+content_sync_window.shortfall: titles a scan's pages left out of what total_results promised
 
 Revision ID: 0007
 Revises: 0006
@@ -32,6 +33,11 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("skipped_title", schema=None) as batch_op:
         batch_op.alter_column("reason_code", existing_type=sa.String(16), server_default=None)
+    # Windows scanned before this counted no shortfall; the default stays (a plain ADD COLUMN).
+    op.add_column(
+        "content_sync_window",
+        sa.Column("shortfall", sa.Integer(), nullable=False, server_default=sa.text("0")),
+    )
     op.create_table(
         "dead_letter",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -52,5 +58,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("dead_letter")
+    # A plain DROP COLUMN: batch mode would copy the table (see 0005).
+    op.drop_column("content_sync_window", "shortfall")
     with op.batch_alter_table("skipped_title", schema=None) as batch_op:
         batch_op.drop_column("reason_code")
