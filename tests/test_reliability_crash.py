@@ -37,6 +37,7 @@ from tests.reliability_support import (
 from tmdbsync.db.engine import make_engine
 from tmdbsync.db.models import ApiUsage, SyncLock
 from tmdbsync.fakeapi import FakeApi
+from tmdbsync.quota import lease_size
 from tmdbsync.settings import Settings
 
 # Two months of movies (3 + 4 discover pages, one title that 404s) and a few shows with seasons.
@@ -45,10 +46,10 @@ SETTINGS = {"TMDBSYNC_PEOPLE": "principal", "TMDBSYNC_PRINCIPAL_CAST": "2"}
 MIN_KILLS = 20
 # the default TMDBSYNC_CONCURRENCY: requests that can be on the wire at once
 CONCURRENCY: int = Settings.model_fields["concurrency"].default
-# Above 20 requests/s the ledger reserves CONCURRENCY requests per commit per bucket and gives
-# back the unused ones at the end of a run; a kill loses that give-back. So per kill the ledger
-# may exceed what was sent by what was on the wire plus up to CONCURRENCY - 1 per bucket.
-OVER_COUNT_PER_KILL = CONCURRENCY + 2 * (CONCURRENCY - 1)
+# Above 20 requests/s the ledger reserves lease_size(CONCURRENCY) requests per commit per bucket
+# and gives back the unused ones at the end of a run; a kill loses that give-back. So per kill the
+# ledger may exceed what was sent by what was on the wire plus up to lease - 1 per bucket.
+OVER_COUNT_PER_KILL = CONCURRENCY + 2 * (lease_size(CONCURRENCY) - 1)
 
 
 @pytest.fixture(autouse=True)

@@ -18,7 +18,7 @@ from tests.reliability_support import (
     sync_in_process,
 )
 from tmdbsync.db.engine import make_engine
-from tmdbsync.db.models import Content, ContentSyncLog, SkippedTitle
+from tmdbsync.db.models import Content, ContentSyncLog, DeadLetter, SkippedTitle
 from tmdbsync.fakeapi import ScriptedResponse
 from tmdbsync.settings import Settings
 
@@ -176,8 +176,11 @@ def test_omdb_refusing_one_title_marks_it_and_goes_on(engine: Engine) -> None:
                 .tuples()
                 .all()
             )
-        assert statuses.get("unusable") == 2, statuses
-        assert None not in statuses, "every other title got its OMDb answer"
+            dead = connection.execute(
+                select(DeadLetter.provider, DeadLetter.reason_code, DeadLetter.attempts)
+            ).all()
+        assert dead == [("omdb", "rejected", 1)] * 2, dead
+        assert statuses.get(None) == 2, "every other title got its OMDb answer"
 
         fake.requests.clear()
         sync_in_process(settings, engine, kinds=("movie",))

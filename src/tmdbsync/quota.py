@@ -1,8 +1,10 @@
 """The persistent daily request ledger (`api_usage`).
 
 A request is counted in its own committed transaction *before* it is sent, so a crash can only
-over-count by the request in flight, never under-count; the conditional increment makes the check
-and the count one atomic step, so several processes sharing a database never overspend.
+over-count by the requests in flight (and the few reserved ahead, see `QuotaLedger`), never
+under-count; the conditional increment makes the check and the count one atomic step, so several
+processes sharing a database never overspend. The provider's daily quota is a hard ceiling on the
+day's total whatever the shares were on earlier runs that day; a bucket's share caps within it.
 """
 
 from __future__ import annotations
@@ -22,6 +24,13 @@ from tmdbsync.errors import QuotaExhausted
 
 Bucket = Literal["movie", "tv"]
 BUCKETS: tuple[Bucket, ...] = ("movie", "tv")
+
+
+def lease_size(concurrency: int) -> int:
+    """Requests reserved per commit at high rates: a quarter of the concurrency, so the two
+    buckets together never hold half of it reserved and unsent; a kill then over-counts the
+    requests in flight plus fewer than concurrency / 2."""
+    return max(1, concurrency // 4)
 
 
 def utc_today() -> date:
@@ -53,7 +62,8 @@ class QuotaLedger:
         self.today = today
         self.borrowing: set[Bucket] = set()
         # Reserving `lease` requests per transaction saves a commit per request at high rates;
-        # unused ones are given back by release(). A crash over-counts them, never under-counts.
+        # unused ones are given back by release(). A crash over-counts them (at most lease - 1
+        # per bucket) besides the requests in flight, never under-counts.
         self.lease = max(1, lease)
         self._leased: dict[Bucket, int] = {}
         self._leased_day: date | None = None
@@ -78,12 +88,15 @@ class QuotaLedger:
         return self.usage(day).get(bucket, 0)
 
     def remaining(self, bucket: Bucket) -> int | None:
-        """What the bucket's own share still allows today (borrowing not included)."""
+        """What the bucket's own share still allows today (borrowing not included), within what
+        is left of the provider's daily quota."""
         limit = self.limit(bucket)
         if limit is None:
             return None
         unused = self._leased.get(bucket, 0) if self._leased_day == self.today() else 0
-        return max(0, limit - self.used(bucket)) + unused
+        usage = self.usage()
+        left = min(limit - usage[bucket], self.daily_quota - sum(usage.values()))
+        return max(0, left) + unused
 
     def usage(self, day: date | None = None) -> dict[str, int]:
         """Requests per bucket on `day` (today by default), 0 for a bucket not used that day."""
@@ -157,9 +170,10 @@ class QuotaLedger:
         row = (ApiUsage.provider == self.provider) & (ApiUsage.day == day)
         conditions: list[ColumnElement[bool]] = [row, ApiUsage.bucket == bucket]
         with self.engine.begin() as connection:
-            # With lending, one bucket's spending limits the other's, so every reservation of the
-            # day checks the total and must see the other bucket's row locked and up to date.
-            shared = self.lend and limit is not None
+            # The day's total is the ceiling whatever the shares (another run that day may have
+            # used another split), so every reservation checks it and must see the other
+            # bucket's row locked and up to date.
+            shared = limit is not None
             for name in BUCKETS if shared else (bucket,):
                 self._ensure_row(connection, day, name)
             if shared:

@@ -12,6 +12,7 @@ import re
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -78,6 +79,10 @@ class ScriptedResponse:
     body: str | dict[str, Any] | list[Any] | None = None
     headers: dict[str, str] = field(default_factory=dict)
     kind: ScriptKind = "normal"
+    mutate: Callable[[Any], Any] | None = None
+    """Applied to the normal JSON answer (status 200, ``body`` None): an anomaly in a real body."""
+    drip_seconds: float = 0.0
+    """Send the body in small pieces spread over this long (a body slower than any timeout)."""
 
 
 class Scripts:
@@ -134,3 +139,64 @@ class RateLimiter:
     def count(self) -> int:
         """Requests accepted in the current window plus those refused so far."""
         return len(self._times) + self.rejected
+
+
+class Sticky:
+    """Responses that never run out: every request whose path matches gets the same answer
+    (a title that fails on every try, however often it is asked)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._rules: list[tuple[re.Pattern[str], ScriptedResponse]] = []
+
+    def add(self, path_regex: str, response: ScriptedResponse) -> None:
+        with self._lock:
+            self._rules.append((re.compile(path_regex), response))
+
+    def match(self, path: str) -> ScriptedResponse | None:
+        with self._lock:
+            for pattern, response in self._rules:
+                if pattern.search(path):
+                    return response
+        return None
+
+    def clear(self) -> None:
+        with self._lock:
+            self._rules.clear()
+
+
+# --- failures of one item, for the dead-letter and page-completeness tests -----------------------
+
+
+def failing(status: int = 500) -> ScriptedResponse:
+    """An error status with TMDb's body for it (give it to ``FakeApi.stick`` to fail for ever)."""
+    return ScriptedResponse(status=status)
+
+
+def dripping(seconds: float) -> ScriptedResponse:
+    """The normal answer, its body dripping out over ``seconds``."""
+    return ScriptedResponse(status=200, drip_seconds=seconds)
+
+
+def empty_results(null: bool = False) -> ScriptedResponse:
+    """A discover page whose ``results`` is ``[]`` (or ``null``), its totals unchanged."""
+    return ScriptedResponse(
+        status=200, mutate=lambda body: {**body, "results": None if null else []}
+    )
+
+
+def short_results(keep: int) -> ScriptedResponse:
+    """A discover page listing only its first ``keep`` results, totals unchanged."""
+    return ScriptedResponse(
+        status=200, mutate=lambda body: {**body, "results": body["results"][:keep]}
+    )
+
+
+def fewer_pages(total_pages: int) -> ScriptedResponse:
+    """A discover page whose ``total_pages`` says fewer pages while ``total_results`` stays."""
+    return ScriptedResponse(status=200, mutate=lambda body: {**body, "total_pages": total_pages})
+
+
+def wrong_id(other: int) -> ScriptedResponse:
+    """A details answer that carries another title's ``id``."""
+    return ScriptedResponse(status=200, mutate=lambda body: {**body, "id": other})

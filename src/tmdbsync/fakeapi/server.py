@@ -21,7 +21,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from .catalogue import Catalogue
 from .errors import CODE_FOR_STATUS, TMDB_ERRORS, TmdbError, rate_limit_body, tmdb_error_body
-from .faults import ERROR_STATUSES, Faults, RateLimiter, ScriptedResponse, Scripts
+from .faults import ERROR_STATUSES, Faults, RateLimiter, ScriptedResponse, Scripts, Sticky
 from .hostile import HostileBody
 from .months import MonthKey
 from .omdb import INVALID_KEY, LIMIT_REACHED, NO_KEY, NO_QUERY, NOT_FOUND
@@ -36,7 +36,7 @@ _HTML_502 = b"<html><head><title>502 Bad Gateway</title></head><body>502 Bad Gat
 class _Answer:
     """A response to send: status, body bytes, headers, and how to deliver it."""
 
-    __slots__ = ("body", "headers", "kind", "status", "stream")
+    __slots__ = ("body", "drip", "headers", "kind", "status", "stream")
 
     def __init__(
         self,
@@ -45,12 +45,14 @@ class _Answer:
         headers: dict[str, str] | None = None,
         kind: str = "normal",
         stream: Iterator[bytes] | None = None,
+        drip: float = 0.0,
     ) -> None:
         self.status = status
         self.body = body
         self.headers = headers or {}
         self.kind = kind
         self.stream = stream  # sent as it comes, ended by closing the connection
+        self.drip = drip
 
 
 def _dumps(body: Any) -> bytes:
@@ -106,6 +108,7 @@ class FakeApi:
         self._limiter: RateLimiter | None = None
         self.set_rate_limit(rate_limit)
         self._scripts = Scripts()
+        self._sticky = Sticky()
         self._stats = Stats()
         self._lock = threading.Lock()
         self._cache: OrderedDict[str, bytes] = OrderedDict()
@@ -180,8 +183,13 @@ class FakeApi:
         self._scripts.add(path_regex, responses)
 
     def clear_scripts(self) -> None:
-        """Drop pending scripted responses."""
+        """Drop pending scripted responses (the sticky ones too)."""
         self._scripts.clear()
+        self._sticky.clear()
+
+    def stick(self, path_regex: str, response: ScriptedResponse) -> None:
+        """Every later request whose path matches gets ``response`` (after the scripts)."""
+        self._sticky.add(path_regex, response)
 
     def set_rate_limit(self, limit: tuple[int, float] | list[Any] | None) -> None:
         """``(requests, seconds)`` sliding window for TMDb routes, or None for unlimited."""
@@ -201,7 +209,7 @@ class FakeApi:
     def reset(self) -> None:
         """Back to a clean state (faults, scripts, limits, latency, drift, stats)."""
         self.faults = Faults()
-        self._scripts.clear()
+        self.clear_scripts()
         self.set_rate_limit(None)
         self.set_omdb_daily_limit(None)
         self.latency = 0.0
@@ -241,7 +249,7 @@ class FakeApi:
     ) -> _Answer:
         """Decide the response to a TMDb/OMDb request (faults included)."""
         self.sleep(self.latency)
-        scripted = self._scripts.take(path)
+        scripted = self._scripts.take(path) or self._sticky.match(path)
         if scripted is not None:
             return self._scripted(service, scripted, path, query, headers, parts)
         fault, rng = self.faults.pick()
@@ -277,13 +285,15 @@ class FakeApi:
                 if scripted.status == 200
                 else _default_body(service, scripted.status)
             )
+            if scripted.mutate is not None:
+                body = _dumps(scripted.mutate(json.loads(body)))
         elif isinstance(scripted.body, str):
             body = scripted.body.encode()
         else:
             body = _dumps(scripted.body)
         if scripted.kind == "malformed":
             body = body[: max(1, len(body) // 2)]
-        return _Answer(scripted.status, body, dict(scripted.headers))
+        return _Answer(scripted.status, body, dict(scripted.headers), drip=scripted.drip_seconds)
 
     def _normal(
         self, service: str, query: dict[str, str], headers: dict[str, str], parts: list[str]
@@ -465,7 +475,10 @@ class _Handler(BaseHTTPRequestHandler):
             body = body[: max(1, len(body) // 2)]
         self.end_headers()
         try:
-            self.wfile.write(body)
+            if answer.drip:
+                self._drip(body, answer.drip)
+            else:
+                self.wfile.write(body)
         except OSError:
             self.close_connection = True
 
@@ -484,6 +497,15 @@ class _Handler(BaseHTTPRequestHandler):
                 self.wfile.write(chunk)
             except OSError:
                 return
+
+    def _drip(self, body: bytes, seconds: float, pieces: int = 20) -> None:
+        """Write ``body`` in ``pieces`` spread over ``seconds``, the connection closed after."""
+        size = max(1, -(-len(body) // pieces))
+        for start in range(0, len(body), size):
+            self.wfile.write(body[start : start + size])
+            self.wfile.flush()
+            self.server.fake.sleep(seconds / pieces)
+        self.close_connection = True
 
 
 def serve(host: str = "127.0.0.1", port: int = 8765, **kwargs: Any) -> None:

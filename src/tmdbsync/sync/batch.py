@@ -6,21 +6,19 @@ Movies and TV share this routine; they differ only in what `fetch_title` asks fo
 from __future__ import annotations
 
 import asyncio
+from functools import partial
+from typing import Any
 
-from tmdbsync.errors import (
-    BadPayload,
-    FatalError,
-    NotFoundError,
-    QuotaExhausted,
-    RequestRejected,
-    RetryableError,
-)
+from tmdbsync.errors import FatalError, QuotaExhausted, RetryableError
 from tmdbsync.payloads import DiscoverItem, DiscoverPage, parse
 from tmdbsync.sync.bundle import Kind
 from tmdbsync.sync.context import SyncContext
+from tmdbsync.sync.deadletter import Failure, IdMismatch, attempt, check_id
 from tmdbsync.sync.fetch import fetch_title
-from tmdbsync.sync.log import TMDB_MAX_PAGE, LogRow
+from tmdbsync.sync.log import TMDB_MAX_PAGE, LogRow, expected_on_page, pages_needed
 from tmdbsync.sync.writer import STORED
+
+ASKS = 3  # a page listing fewer titles than its totals promise is asked this often in all
 
 
 async def run_page(ctx: SyncContext, kind: Kind) -> bool:
@@ -37,9 +35,9 @@ async def run_page(ctx: SyncContext, kind: Kind) -> bool:
         return False
     page = row.next_page
     ctx.progress.page_started(kind, row, page, ledger.remaining(kind))
-    listing = await list_page(ctx, kind, row, page)
+    listing, shortfall = await list_whole_page(ctx, kind, row, page)
     total_results = listing.total_results or 0
-    total_pages = listing.total_pages or 0
+    total_pages = pages_needed(listing.total_pages or 0, total_results)
     if total_pages > TMDB_MAX_PAGE and await ctx.write(
         ctx.log.split, row, total_pages, total_results
     ):
@@ -67,9 +65,19 @@ async def run_page(ctx: SyncContext, kind: Kind) -> bool:
     notes = await fetch_and_store(ctx, kind, todo)
     if total_pages > TMDB_MAX_PAGE and page == TMDB_MAX_PAGE:
         notes.append(f"{total_pages} pages listed on {row.label}; TMDb serves {TMDB_MAX_PAGE}")
+    if shortfall:
+        expected = expected_on_page(page, total_results)
+        notes.append(f"listed {expected - shortfall} of {expected} titles, asked {ASKS} times")
     summary = f"page {page}: " + ", ".join(notes) if notes else None
     if await ctx.write(
-        ctx.log.advance, row, page, total_pages, total_results, summary, new_titles=len(todo)
+        ctx.log.advance,
+        row,
+        page,
+        total_pages,
+        total_results,
+        summary,
+        new_titles=len(todo),
+        shortfall=shortfall,
     ):
         ctx.summary.of(kind).pages += 1
         ctx.progress.page_done(kind, row, page)
@@ -78,16 +86,37 @@ async def run_page(ctx: SyncContext, kind: Kind) -> bool:
 
 async def list_page(ctx: SyncContext, kind: Kind, row: LogRow, page: int) -> DiscoverPage:
     """Discover page `page` of the row's window, with the seed design's query."""
+    listing, _ = await _listed(ctx, kind, row, page)
+    return listing
+
+
+async def list_whole_page(
+    ctx: SyncContext, kind: Kind, row: LogRow, page: int
+) -> tuple[DiscoverPage, int]:
+    """Page `page`, asked up to ASKS times while it lists fewer titles than its totals promise
+    (`results` empty, null or short); returns the last answer and how many titles it lacks."""
+    for _ in range(ASKS):
+        listing, listed = await _listed(ctx, kind, row, page)
+        shortfall = expected_on_page(page, listing.total_results or 0) - listed
+        if shortfall <= 0:
+            return listing, 0
+    return listing, shortfall
+
+
+async def _listed(ctx: SyncContext, kind: Kind, row: LogRow, page: int) -> tuple[DiscoverPage, int]:
+    """The page and how many entries its `results` held (malformed ones included: the listing
+    accounts for them, storing them is another matter)."""
     gte, lte = row.window
     raw = await ctx.tmdb.discover(kind, gte, lte, page, bucket=kind)
     listing: DiscoverPage = parse(DiscoverPage, raw, f"discover/{kind} {row.label} page {page}")
-    return listing
+    results = raw.get("results")
+    return listing, len(results) if isinstance(results, list) else 0
 
 
 async def fetch_and_store(ctx: SyncContext, kind: Kind, items: list[DiscoverItem]) -> list[str]:
     """Fetch and store `items` concurrently; returns a note per title recorded as skipped.
 
-    Every title is given its chance before a quota or transient failure is raised, so the titles
+    Every title is given its chance before a quota failure or an outage is raised, so the titles
     that made it are stored; the caller then does not advance its log.
     """
     outcomes = await asyncio.gather(
@@ -110,9 +139,14 @@ async def fetch_and_store(ctx: SyncContext, kind: Kind, items: list[DiscoverItem
 
 
 async def _title(ctx: SyncContext, kind: Kind, item: DiscoverItem) -> str:
-    """Fetch and store one title; returns STORED or why it was recorded as skipped."""
+    """Fetch and store one title; returns STORED or why it was recorded as skipped.
+
+    A title that keeps failing is recorded in `skipped_title` and retried later (sync/retry.py),
+    unless TMDb as a whole is failing: then RetryableError stops the kind (sync/deadletter.py).
+    """
     tally = ctx.summary.of(kind)
-    try:
+
+    async def fetch() -> tuple[dict[str, Any], dict[tuple[int, int], Any] | None]:
         raw, episode_credits = await fetch_title(
             ctx.tmdb,
             kind,
@@ -120,19 +154,32 @@ async def _title(ctx: SyncContext, kind: Kind, item: DiscoverItem) -> str:
             item.original_language,
             episode_credits=ctx.settings.episode_credits == "episode",
         )
-    except NotFoundError:
-        reason = "404 between discover and details"
-    except (BadPayload, RequestRejected) as exc:
-        reason = f"unusable response: {exc}"
-    else:
-        outcome = await ctx.titles.save(kind, item.id, raw, episode_credits)
-        if outcome == STORED:
-            tally.titles += 1
-        else:
-            tally.skipped += 1
+        return raw, episode_credits
+
+    fetched = await attempt(ctx.health, "tmdb", fetch, partial(tmdb_probe, ctx, kind))
+    if not isinstance(fetched, Failure):
+        raw, episode_credits = fetched
+        try:
+            check_id(raw, item.id, f"{kind} {item.id}")
+        except IdMismatch as exc:
+            fetched = Failure.of(exc)
+    if isinstance(fetched, Failure):
+        reason = f"{fetched.code}: {fetched.reason}"
+        await ctx.write(
+            ctx.store.record_skip, kind, item.id, reason, item.original_language, fetched.code
+        )
+        tally.skipped += 1
         ctx.progress.title_done(kind)
-        return outcome
-    await ctx.write(ctx.store.record_skip, kind, item.id, reason, item.original_language)
-    tally.skipped += 1
+        return reason
+    outcome = await ctx.titles.save(kind, item.id, raw, episode_credits)
+    if outcome == STORED:
+        tally.titles += 1
+    else:
+        tally.skipped += 1
     ctx.progress.title_done(kind)
-    return reason
+    return outcome
+
+
+async def tmdb_probe(ctx: SyncContext, kind: Kind) -> None:
+    """One cheap TMDb request (the genre list) that tells a failing item from a TMDb outage."""
+    await ctx.tmdb.genres(kind, bucket=kind)

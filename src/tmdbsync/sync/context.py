@@ -14,6 +14,7 @@ from tmdbsync.omdb import OmdbClient
 from tmdbsync.quota import QuotaLedger
 from tmdbsync.settings import Settings
 from tmdbsync.sync.bundle import Kind
+from tmdbsync.sync.deadletter import Health
 from tmdbsync.sync.log import LogRow, SyncLog
 from tmdbsync.sync.store import Store
 from tmdbsync.sync.writer import TitleWriter
@@ -55,6 +56,7 @@ class KindTally:
     probes: int = 0  # audit requests: page 1 of a completed month's window (sync/audit.py)
     reopened: int = 0  # completed months an audit found changed and reopened
     retried: int = 0  # skipped titles taken up again (sync/retry.py)
+    dead_lettered: int = 0  # people, OMDb and Trakt items recorded in dead_letter (titles: skipped)
     stopped: str = ""
 
 
@@ -80,6 +82,7 @@ class SyncContext:
     summary: Summary = field(default_factory=Summary)
     trakt: TraktClient | None = None
     paused: dict[str, str] = field(default_factory=dict)
+    health: Health = field(default_factory=Health)  # tells an item's failure from an outage
     writer: ThreadPoolExecutor = field(
         default_factory=lambda: ThreadPoolExecutor(max_workers=1, thread_name_prefix="writer")
     )

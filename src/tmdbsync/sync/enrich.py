@@ -1,8 +1,9 @@
 """Per-title enrichment from another provider (OMDb, Trakt), keyed by IMDb id, on its own quota.
 
-Titles wait in a queue the store derives (no result recorded yet). A source that runs out of quota,
-or keeps failing, pauses for the rest of the run while TMDb work goes on; its waiting titles are
-picked up by a later run. A bad key is fatal, as for TMDb.
+Titles wait in a queue the store derives (no result recorded yet). A title whose request keeps
+failing while the source answers others is dead-lettered and waits (sync/deadletter.py); a source
+that runs out of quota, or keeps failing as a whole, pauses for the rest of the run while TMDb work
+goes on, and its waiting titles are picked up by a later run. A bad key is fatal, as for TMDb.
 """
 
 from __future__ import annotations
@@ -10,10 +11,13 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Any
 
 from tmdbsync.errors import FatalError, QuotaExhausted, RetryableError
 from tmdbsync.sync.bundle import Kind
 from tmdbsync.sync.context import SyncContext
+from tmdbsync.sync.deadletter import Backoff, Failure, attempt
+from tmdbsync.sync.people import backoff
 
 BATCH = 50
 
@@ -21,20 +25,24 @@ BATCH = 50
 @dataclass(frozen=True)
 class Source:
     name: str
-    queue: Callable[[Kind, int], list[tuple[int, str]]]
-    """(content.id, IMDb id) of titles still waiting, oldest first."""
-    enrich: Callable[[SyncContext, Kind, int, str], Awaitable[None]]
-    """Fetch one title's data and store it (or the mark that it has none)."""
+    provider: str
+    """As in `api_usage` and `dead_letter`."""
+    queue: Callable[[Kind, int, Backoff], list[tuple[int, str]]]
+    """(content.id, IMDb id) of titles still waiting (or due again), oldest first."""
+    fetch: Callable[[SyncContext, Kind, str], Awaitable[Any]]
+    """One title's data, by IMDb id."""
+    save: Callable[[SyncContext, Kind, int, Any], Awaitable[None]]
+    """Store what `fetch` returned (or the mark that the source has nothing)."""
 
 
 async def drain(ctx: SyncContext, kind: Kind, source: Source) -> None:
     """Enrich every waiting title of `kind` from `source`, until done or paused."""
     while source.name not in ctx.paused:
-        queue = await ctx.write(source.queue, kind, BATCH)
+        queue = await ctx.write(source.queue, kind, BATCH, backoff(ctx))
         if not queue:
             return
         outcomes = await asyncio.gather(
-            *(source.enrich(ctx, kind, content_id, imdb_id) for content_id, imdb_id in queue),
+            *(_one(ctx, kind, source, content_id, imdb_id) for content_id, imdb_id in queue),
             return_exceptions=True,
         )
         for outcome in outcomes:
@@ -46,3 +54,14 @@ async def drain(ctx: SyncContext, kind: Kind, source: Source) -> None:
                     ctx.progress.message(f"{source.name} paused for this run: {outcome}")
             elif isinstance(outcome, BaseException):
                 raise outcome
+
+
+async def _one(ctx: SyncContext, kind: Kind, source: Source, content_id: int, imdb_id: str) -> None:
+    """Enrich one title, or dead-letter it when it keeps failing on its own."""
+    fetched = await attempt(ctx.health, source.provider, lambda: source.fetch(ctx, kind, imdb_id))
+    if isinstance(fetched, Failure):
+        tmdb_id = await ctx.write(ctx.store.tmdb_id_of, content_id)
+        await ctx.write(ctx.store.record_dead_letter, source.provider, kind, tmdb_id, fetched)
+        ctx.summary.of(kind).dead_lettered += 1
+        return
+    await source.save(ctx, kind, content_id, fetched)

@@ -15,6 +15,15 @@ changing `total_results`, and only a fresh listing shows them. A change of `tota
 scan restarts it at page 1. Both are bounded by MAX_PASSES; stored titles are skipped on replay, so
 a pass costs only its discover pages.
 
+A window completes only when its pages account for its `total_results`: every page but the last
+lists PAGE_SIZE titles, the last the rest (`expected_on_page`), and the pages needed follow from
+`total_results` as much as from `total_pages` (`pages_needed`), so a `total_pages` that drops does
+not skip a page. Titles a scan's pages left out (a page answered empty or short however often it
+was asked) add up in `shortfall`; a finished scan short of titles is listed again, and when the
+last of its MAX_PASSES is still short it completes with the shortfall in `notes` and a
+`total_results` lowered by it, so the next audit of the month sees a changed total and lists it
+once more.
+
 Completed months are audited now and then (`due_for_audit`, `record_audit`; see sync/audit.py): a
 window whose listing no longer shows the total it completed with is reset and paged again.
 """
@@ -41,6 +50,7 @@ LOG = table_of(ContentSyncLog)
 WINDOW = table_of(ContentSyncWindow)
 NOTES_MAX = 500
 TMDB_MAX_PAGE = 500
+PAGE_SIZE = 20  # titles on every discover page but the last
 MAX_PASSES = 3
 """Scans of one window after the first: restarts on a changed total and verifying re-listings."""
 
@@ -80,6 +90,18 @@ class LogRow:
         """The month, or the window's dates when the month was split."""
         gte, lte = self.window
         return str(self.month) if self.whole_month else f"{gte}..{lte}"
+
+
+def pages_needed(total_pages: int, total_results: int) -> int:
+    """Pages the listing takes: a `total_pages` below what `total_results` needs is not trusted."""
+    return max(total_pages, -(-total_results // PAGE_SIZE))
+
+
+def expected_on_page(page: int, total_results: int) -> int:
+    """Titles page `page` lists when the listing is whole (pages past TMDb's 500: none)."""
+    if page > TMDB_MAX_PAGE:
+        return 0
+    return max(0, min(PAGE_SIZE, total_results - (page - 1) * PAGE_SIZE))
 
 
 def month_window(month: YearMonth) -> tuple[date, date]:
@@ -137,6 +159,7 @@ _RESET = {
     "scan_run": None,
     "spanned": False,
     "found_new": False,
+    "shortfall": 0,
 }
 _REOPEN = {"is_completed": False, "last_completed_page": 0}
 """Reopens a log row from outside; `_open_window` then resets its windows (or makes the first)."""
@@ -384,11 +407,14 @@ class SyncLog:
         note: str | None,
         *,
         new_titles: int = 0,
+        shortfall: int = 0,
     ) -> bool:
         """Mark `page` done (all its titles are stored); False if another run moved the row.
 
-        `new_titles` is how many titles of the page were not stored before: when a verifying
-        pass finds some, the listing was moving and one more pass follows.
+        `total_pages` is what the listing needs (`pages_needed`). `new_titles` is how many
+        titles of the page were not stored before: when a verifying pass finds some, the listing
+        was moving and one more pass follows. `shortfall` is how many titles fewer than
+        `expected_on_page` the page listed: a scan short of titles is listed again.
         """
         with self.engine.begin() as connection:
             window = self._guarded(connection, row)
@@ -397,6 +423,7 @@ class SyncLog:
             first = page == 1
             spanned = not first and (window.spanned or window.scan_run != self.run_id)
             found_new = (not first and window.found_new) or new_titles > 0
+            missing = (0 if first else window.shortfall) + shortfall
             finished = page >= min(total_pages, TMDB_MAX_PAGE)
             values: dict[str, object] = {
                 "last_completed_page": page if total_pages else 0,
@@ -406,10 +433,23 @@ class SyncLog:
                 "scan_run": self.run_id,
                 "spanned": spanned,
                 "found_new": found_new,
+                "shortfall": missing,
             }
             notes = [note] if note else []
             verify = spanned if window.passes == 0 else found_new or spanned
-            if finished and verify and window.passes < MAX_PASSES and total_pages > 1:
+            if finished and missing and window.passes < MAX_PASSES:
+                values.update(_RESET, passes=window.passes + 1)
+                notes.append(
+                    f"{row.label}: pages left out {missing} of {total_results} titles: "
+                    "listing again"
+                )
+            elif finished and missing:
+                values["total_results"] = total_results - missing
+                notes.append(
+                    f"{row.label}: pages still left out {missing} of {total_results} titles "
+                    f"after {window.passes + 1} listings: completed, the audit lists it again"
+                )
+            elif finished and verify and window.passes < MAX_PASSES and total_pages > 1:
                 why = "its scan spanned runs" if spanned else "the last pass found new titles"
                 values.update(_RESET, passes=window.passes + 1)
                 notes.append(f"{row.label}: listing again to verify, {why}")

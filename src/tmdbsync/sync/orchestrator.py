@@ -13,7 +13,7 @@ from sqlalchemy import Engine
 
 from tmdbsync.errors import AlreadyRunning, QuotaExhausted, RetryableError
 from tmdbsync.omdb import OmdbClient
-from tmdbsync.quota import QuotaLedger, utc_today
+from tmdbsync.quota import QuotaLedger, lease_size, utc_today
 from tmdbsync.settings import Settings
 from tmdbsync.sync.audit import run_audit
 from tmdbsync.sync.batch import run_page
@@ -55,7 +55,9 @@ def ledgers(
             settings.movie_share,
             lend=settings.lend_quota,
             today=today,
-            lease=settings.concurrency if rate.requests / rate.window > LEASE_ABOVE else 1,
+            lease=lease_size(settings.concurrency)
+            if rate.requests / rate.window > LEASE_ABOVE
+            else 1,
         )
         for provider, (quota, rate) in providers.items()
     }

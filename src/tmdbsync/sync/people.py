@@ -9,21 +9,22 @@ from __future__ import annotations
 
 import asyncio
 import math
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime, time, timedelta
+from functools import partial
 
-from tmdbsync.errors import (
-    BadPayload,
-    FatalError,
-    NotFoundError,
-    QuotaExhausted,
-    RequestRejected,
-    RetryableError,
-)
+from tmdbsync.errors import FatalError, QuotaExhausted, RetryableError
 from tmdbsync.payloads import PersonDetails, parse
+from tmdbsync.sync.batch import tmdb_probe
 from tmdbsync.sync.bundle import Kind
 from tmdbsync.sync.context import SyncContext
+from tmdbsync.sync.deadletter import Backoff, Failure, attempt
 
 BATCH = 100
+
+
+def backoff(ctx: SyncContext) -> Backoff:
+    """How long an item that kept failing waits: TMDBSYNC_RETRY_SKIPPED_DAYS, as for titles."""
+    return Backoff(timedelta(days=ctx.settings.retry_skipped_days))
 
 
 def _allowance(ctx: SyncContext, bucket: Kind) -> int:
@@ -31,18 +32,24 @@ def _allowance(ctx: SyncContext, bucket: Kind) -> int:
     share = ctx.settings.people_share
     used = ctx.tmdb_ledger.used(bucket)
     day_start = datetime.combine(ctx.tmdb_ledger.today(), time(), tzinfo=UTC)
-    people_today = ctx.store.people_enriched_since(day_start, bucket)
+    people_today = ctx.store.people_enriched_since(
+        day_start, bucket
+    ) + ctx.store.dead_letters_since("tmdb", "person", day_start)
     return max(0, math.floor((share * used - people_today) / (1 - share)))
 
 
 async def drain_people(ctx: SyncContext, bucket: Kind, *, rest_of_quota: bool = False) -> None:
-    """Enrich queued people; raises QuotaExhausted when the bucket runs dry."""
+    """Enrich queued people; raises QuotaExhausted when the bucket runs dry.
+
+    A person whose request keeps failing is dead-lettered and waits (sync/deadletter.py); when
+    TMDb itself keeps failing, the drain stops and everyone stays queued for a later run.
+    """
     policy = ctx.settings.people
     if policy == "none":
         return
     while True:
         allowance = BATCH if rest_of_quota else await ctx.write(_allowance, ctx, bucket)
-        queue = await ctx.write(ctx.store.people_queue, policy, min(allowance, BATCH))
+        queue = await ctx.write(ctx.store.people_queue, policy, min(allowance, BATCH), backoff(ctx))
         if not queue:
             return
         outcomes = await asyncio.gather(
@@ -58,20 +65,21 @@ async def drain_people(ctx: SyncContext, bucket: Kind, *, rest_of_quota: bool = 
             if not isinstance(outcome, RetryableError):
                 raise outcome
         if failed:
-            return  # TMDb kept failing for someone: they stay queued for the next run
+            return  # TMDb is failing as a whole: everyone not reached stays queued
         if not rest_of_quota and len(queue) < BATCH:
             return
 
 
 async def _person(ctx: SyncContext, bucket: Kind, person_id: int) -> None:
-    try:
+    async def fetch() -> PersonDetails:
         raw = await ctx.tmdb.person(person_id, ("images", "external_ids"), bucket=bucket)
-        details = parse(PersonDetails, raw, f"person {person_id}")
-    except NotFoundError:
-        await ctx.write(ctx.store.mark_person_failed, person_id, "404", bucket)
-        return
-    except (BadPayload, RequestRejected) as exc:
-        await ctx.write(ctx.store.mark_person_failed, person_id, str(exc), bucket)
+        details: PersonDetails = parse(PersonDetails, raw, f"person {person_id}")
+        return details
+
+    details = await attempt(ctx.health, "tmdb", fetch, partial(tmdb_probe, ctx, bucket))
+    if isinstance(details, Failure):
+        await ctx.write(ctx.store.record_dead_letter, "tmdb", "person", person_id, details)
+        ctx.summary.of(bucket).dead_lettered += 1
         return
     await ctx.write(ctx.store.save_person, details, bucket)
     ctx.summary.of(bucket).people += 1

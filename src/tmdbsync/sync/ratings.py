@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from tmdbsync.errors import BadPayload, RequestRejected
+from typing import Any
+
 from tmdbsync.payloads import OmdbTitle, parse
 from tmdbsync.sync.bundle import Kind
 from tmdbsync.sync.context import SyncContext
@@ -11,18 +12,17 @@ from tmdbsync.sync.enrich import Source, drain
 
 async def drain_omdb(ctx: SyncContext, kind: Kind) -> None:
     if ctx.omdb is not None:
-        await drain(ctx, kind, Source("OMDb", ctx.store.omdb_queue, _one))
+        await drain(ctx, kind, Source("OMDb", "omdb", ctx.store.omdb_queue, _fetch, _save))
 
 
-async def _one(ctx: SyncContext, kind: Kind, content_id: int, imdb_id: str) -> None:
+async def _fetch(ctx: SyncContext, kind: Kind, imdb_id: str) -> OmdbTitle | None:
+    """The title's OMDb record; None when OMDb does not know it."""
     assert ctx.omdb is not None
-    try:
-        raw = await ctx.omdb.by_imdb_id(imdb_id, bucket=kind)
-        payload = None if raw is None else parse(OmdbTitle, raw, f"OMDb {imdb_id}")
-    except (BadPayload, RequestRejected):
-        # about this title only (an error OMDb has no name for here, an answer we cannot use):
-        # marked, so it does not head the queue and stall OMDb every day
-        await ctx.write(ctx.store.save_omdb, content_id, None, status="unusable")
-        return
+    raw = await ctx.omdb.by_imdb_id(imdb_id, bucket=kind)
+    payload: OmdbTitle | None = None if raw is None else parse(OmdbTitle, raw, f"OMDb {imdb_id}")
+    return payload
+
+
+async def _save(ctx: SyncContext, kind: Kind, content_id: int, payload: Any) -> None:
     await ctx.write(ctx.store.save_omdb, content_id, payload)
     ctx.summary.of(kind).omdb += 1

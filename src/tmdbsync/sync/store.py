@@ -11,7 +11,20 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Engine, and_, delete, func, or_, select, tuple_, update
+from sqlalchemy import (
+    Connection,
+    Engine,
+    and_,
+    delete,
+    exists,
+    false,
+    func,
+    or_,
+    select,
+    tuple_,
+    update,
+)
+from sqlalchemy.sql.elements import ColumnElement
 
 from tmdbsync.db.models import (
     Content,
@@ -25,6 +38,7 @@ from tmdbsync.db.models import (
     ContentSeason,
     ContentTrakt,
     ContentVideo,
+    DeadLetter,
     Episode,
     EpisodeCast,
     EpisodeCrew,
@@ -52,6 +66,7 @@ from tmdbsync.payloads import (
     parse_awards,
 )
 from tmdbsync.sync.bundle import Kind, SeasonBundle, TitleBundle
+from tmdbsync.sync.deadletter import TRANSIENT, UNUSABLE, Backoff, Failure
 
 # Crew whose profiles a catalogue shows next to the title: enriched under the `principal` policy.
 KEY_JOBS = frozenset(
@@ -421,7 +436,12 @@ class Store:
         insert_rows(connection, EpisodeCrew, crew_rows, lookups=lookups)
 
     def record_skip(
-        self, kind: Kind, tmdb_id: int, reason: str, original_language: str | None = None
+        self,
+        kind: Kind,
+        tmdb_id: int,
+        reason: str,
+        original_language: str | None = None,
+        code: str = UNUSABLE,
     ) -> None:
         """Record a title that could not be stored; once more counts another attempt, so its
         next retry waits longer (sync/retry.py). A language once known is kept."""
@@ -435,13 +455,14 @@ class Store:
                         "type": kind,
                         "tmdb_id": tmdb_id,
                         "reason": reason[:500],
+                        "reason_code": code,
                         "first_seen_at": now,
                         "last_tried_at": now,
                         "original_language": original_language,
                     }
                 ],
                 ["type", "tmdb_id"],
-                update=["reason", "last_tried_at"],
+                update=["reason", "reason_code", "last_tried_at"],
                 merge={"attempts": "{old} + 1", "original_language": "COALESCE({new}, {old})"},
                 returning=False,
             )
@@ -449,24 +470,11 @@ class Store:
     def due_skips(
         self, kind: Kind, wait: timedelta, cap: timedelta, limit: int
     ) -> list[DiscoverItem]:
-        """Up to `limit` skipped titles of `kind` due for a retry, tried longest ago first.
-
-        A title is due once `wait × 2^(attempts-1)`, at most `cap`, has passed since it was last
-        tried. Written as one band per attempt count below the cap (a handful) rather than as
-        arithmetic on the column, so both dialects compare plain timestamps. A title we still
-        hold (skipped when a change-feed refresh failed) keeps its stored original language.
+        """Up to `limit` skipped titles of `kind` due for a retry (`_due`), tried longest ago
+        first. A title we still hold (skipped when a change-feed refresh failed) keeps its stored
+        original language.
         """
-        now = self.now()
-        bands = []
-        attempts = 1
-        while wait < cap:
-            bands.append(
-                and_(SkippedTitle.attempts == attempts, SkippedTitle.last_tried_at <= now - wait)
-            )
-            attempts, wait = attempts + 1, wait * 2
-        bands.append(
-            and_(SkippedTitle.attempts >= attempts, SkippedTitle.last_tried_at <= now - cap)
-        )
+        due = _due(SkippedTitle, Backoff(wait, cap), self.now())
         query = (
             select(
                 SkippedTitle.tmdb_id,
@@ -478,7 +486,7 @@ class Store:
                 Content,
                 and_(Content.type == SkippedTitle.type, Content.tmdb_id == SkippedTitle.tmdb_id),
             )
-            .where(SkippedTitle.type == kind, or_(*bands))
+            .where(SkippedTitle.type == kind, due)
             .order_by(SkippedTitle.last_tried_at, SkippedTitle.id)
             .limit(limit)
         )
@@ -490,11 +498,15 @@ class Store:
 
     # --- people -------------------------------------------------------------------------------
 
-    def people_queue(self, policy: str, limit: int) -> list[int]:
-        """TMDb ids of people still to enrich under `policy`, principal ones first."""
+    def people_queue(self, policy: str, limit: int, backoff: Backoff) -> list[int]:
+        """TMDb ids of people still to enrich under `policy`, principal ones first; people whose
+        request keeps failing wait in `dead_letter` until `backoff` says they are due."""
         if policy == "none" or limit <= 0:
             return []
-        query = select(Person.tmdb_id).where(Person.enriched_at.is_(None))
+        query = select(Person.tmdb_id).where(
+            Person.enriched_at.is_(None),
+            self._not_waiting("tmdb", "person", Person.tmdb_id, backoff),
+        )
         if policy == "principal":
             query = query.where(Person.is_principal.is_(True))
         query = query.order_by(Person.is_principal.desc(), Person.id).limit(limit)
@@ -535,6 +547,7 @@ class Store:
             "enrich_error": None,
         }
         with self.engine.begin() as connection:
+            _clear_dead_letter(connection, "tmdb", "person", details.id)
             ids = upsert(
                 connection,
                 Person,
@@ -550,19 +563,75 @@ class Store:
                 _image_rows("person_id", person_id, details.images, {"profiles": "profile"}),
             )
 
-    def mark_person_failed(self, tmdb_id: int, reason: str, bucket: str) -> None:
-        """A person TMDb cannot serve is marked so the queue moves on (not asked daily)."""
+    # --- dead letters of people, OMDb and Trakt ------------------------------------------------
+
+    def record_dead_letter(
+        self, provider: str, item_type: str, tmdb_id: int, failure: Failure
+    ) -> None:
+        """Record an item that kept failing; once more counts another attempt (a longer wait)."""
+        now = self.now()
         with self.engine.begin() as connection:
-            connection.execute(
-                update(Person)
-                .where(Person.tmdb_id == tmdb_id)
-                .values(enriched_at=self.now(), enrich_error=reason[:200], enriched_bucket=bucket)
+            upsert(
+                connection,
+                DeadLetter,
+                [
+                    {
+                        "provider": provider,
+                        "type": item_type,
+                        "tmdb_id": tmdb_id,
+                        "reason": failure.reason[:500],
+                        "reason_code": failure.code,
+                        "first_seen_at": now,
+                        "last_tried_at": now,
+                        "attempts": 1,
+                    }
+                ],
+                ["provider", "type", "tmdb_id"],
+                update=["reason", "reason_code", "last_tried_at"],
+                merge={"attempts": "{old} + 1"},
+                returning=False,
             )
+
+    def tmdb_id_of(self, content_id: int) -> int:
+        with self.engine.connect() as connection:
+            tmdb_id: int = connection.execute(
+                select(Content.tmdb_id).where(Content.id == content_id)
+            ).scalar_one()
+            return tmdb_id
+
+    def dead_letters_since(self, provider: str, item_type: str, since: datetime) -> int:
+        """Items of `provider` and `item_type` whose last try failed at or after `since`."""
+        with self.engine.connect() as connection:
+            return (
+                connection.scalar(
+                    select(func.count())
+                    .select_from(DeadLetter)
+                    .where(
+                        DeadLetter.provider == provider,
+                        DeadLetter.type == item_type,
+                        DeadLetter.last_tried_at >= since,
+                    )
+                )
+                or 0
+            )
+
+    def _not_waiting(
+        self, provider: str, item_type: Any, tmdb_id: Any, backoff: Backoff
+    ) -> ColumnElement[bool]:
+        """The item has no dead letter, or one whose wait is over."""
+        waiting = exists().where(
+            DeadLetter.provider == provider,
+            DeadLetter.type == item_type,
+            DeadLetter.tmdb_id == tmdb_id,
+            ~_due(DeadLetter, backoff, self.now()),
+        )
+        return ~waiting
 
     # --- OMDb ---------------------------------------------------------------------------------
 
-    def omdb_queue(self, kind: Kind, limit: int) -> list[tuple[int, str]]:
-        """(content.id, imdb id) of stored titles still waiting for OMDb, oldest first."""
+    def omdb_queue(self, kind: Kind, limit: int, backoff: Backoff) -> list[tuple[int, str]]:
+        """(content.id, imdb id) of stored titles still waiting for OMDb, oldest first (those
+        that kept failing once they are due again)."""
         query = (
             select(Content.id, Content.imdb_id)
             .where(
@@ -570,6 +639,7 @@ class Store:
                 Content.omdb_status.is_(None),
                 Content.imdb_id.is_not(None),
                 Content.synced_at.is_not(None),
+                self._not_waiting("omdb", Content.type, Content.tmdb_id, backoff),
             )
             .order_by(Content.id)
             .limit(limit)
@@ -577,15 +647,13 @@ class Store:
         with self.engine.connect() as connection:
             return [(row.id, row.imdb_id) for row in connection.execute(query)]
 
-    def save_omdb(
-        self, content_id: int, payload: OmdbTitle | None, *, status: str = "not_found"
-    ) -> None:
-        """Ratings and awards, or the mark (`not_found`, `unusable`) that stops daily retries."""
+    def save_omdb(self, content_id: int, payload: OmdbTitle | None) -> None:
+        """Ratings and awards, or the mark (`not_found`) that stops daily retries."""
         with self.engine.begin() as connection:
+            _clear_dead_letter(connection, "omdb", None, content_id)
             connection.execute(delete(ContentRating).where(ContentRating.content_id == content_id))
             connection.execute(delete(ContentAward).where(ContentAward.content_id == content_id))
             if payload is not None:
-                status = "found"
                 ratings: dict[str, str | None] = {}
                 for rating in payload.Ratings:
                     ratings.setdefault(rating.Source, omdb_value(rating.Value))
@@ -615,13 +683,17 @@ class Store:
             connection.execute(
                 update(Content)
                 .where(Content.id == content_id)
-                .values(omdb_status=status, omdb_checked_at=self.now())
+                .values(
+                    omdb_status="not_found" if payload is None else "found",
+                    omdb_checked_at=self.now(),
+                )
             )
 
     # --- Trakt --------------------------------------------------------------------------------
 
-    def trakt_queue(self, kind: Kind, limit: int) -> list[tuple[int, str]]:
-        """(content.id, IMDb id) of stored titles Trakt was not asked about yet, oldest first."""
+    def trakt_queue(self, kind: Kind, limit: int, backoff: Backoff) -> list[tuple[int, str]]:
+        """(content.id, IMDb id) of stored titles Trakt was not asked about yet, oldest first
+        (those that kept failing once they are due again)."""
         asked = select(ContentTrakt.id).where(ContentTrakt.content_id == Content.id)
         query = (
             select(Content.id, Content.imdb_id)
@@ -630,6 +702,7 @@ class Store:
                 Content.imdb_id.is_not(None),
                 Content.synced_at.is_not(None),
                 ~asked.exists(),
+                self._not_waiting("trakt", Content.type, Content.tmdb_id, backoff),
             )
             .order_by(Content.id)
             .limit(limit)
@@ -642,14 +715,12 @@ class Store:
         content_id: int,
         ratings: TraktRatings | None,
         stats: TraktStats | None,
-        *,
-        status: str | None = None,
     ) -> None:
-        """Trakt's numbers for a title, or the mark (`not_found`, `unusable`) that ends asking."""
+        """Trakt's numbers for a title, or the mark (`not_found`) that ends asking."""
         found = ratings is not None or stats is not None
         row: dict[str, Any] = {
             "content_id": content_id,
-            "status": status or ("found" if found else "not_found"),
+            "status": "found" if found else "not_found",
             "rating": ratings.rating if ratings else None,
             "votes": ratings.votes if ratings else None,
             "distribution": json.dumps(ratings.distribution)
@@ -660,6 +731,7 @@ class Store:
         for name in TraktStats.model_fields:
             row[name] = getattr(stats, name) if stats else None
         with self.engine.begin() as connection:
+            _clear_dead_letter(connection, "trakt", None, content_id)
             upsert(
                 connection,
                 ContentTrakt,
@@ -667,6 +739,43 @@ class Store:
                 ["content_id"],
                 update=[k for k in row if k != "content_id"],
             )
+
+
+def _due(table: type[SkippedTitle] | type[DeadLetter], backoff: Backoff, now: datetime) -> Any:
+    """Rows whose wait is over: `first_wait × 2^(attempts-1)`, at most `cap`, since last tried.
+
+    Written as one band per attempt count below the cap (a handful) rather than as arithmetic on
+    the column, so both dialects compare plain timestamps. No wait at all means never due.
+    """
+    if not backoff.wait:
+        return false()
+    clauses = []
+    for transient in (True, False):
+        wait = backoff.first_wait(transient)
+        bands = []
+        attempts = 1
+        while wait < backoff.cap:
+            bands.append(and_(table.attempts == attempts, table.last_tried_at <= now - wait))
+            attempts, wait = attempts + 1, wait * 2
+        bands.append(and_(table.attempts >= attempts, table.last_tried_at <= now - backoff.cap))
+        code = (
+            table.reason_code.in_(TRANSIENT) if transient else table.reason_code.not_in(TRANSIENT)
+        )
+        clauses.append(and_(code, or_(*bands)))
+    return or_(*clauses)
+
+
+def _clear_dead_letter(
+    connection: Connection, provider: str, item_type: str | None, key: int
+) -> None:
+    """An item stored leaves `dead_letter`: a person by TMDb id (`item_type` given), a title's
+    enrichment by content.id (`item_type` None)."""
+    if item_type is not None:
+        where = and_(DeadLetter.type == item_type, DeadLetter.tmdb_id == key)
+    else:
+        title = select(Content.type, Content.tmdb_id).where(Content.id == key)
+        where = tuple_(DeadLetter.type, DeadLetter.tmdb_id).in_(title)
+    connection.execute(delete(DeadLetter).where(DeadLetter.provider == provider, where))
 
 
 def _content_row(bundle: TitleBundle, imdb_id: str | None) -> dict[str, Any]:

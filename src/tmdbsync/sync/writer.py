@@ -18,6 +18,7 @@ from sqlalchemy.exc import DataError, IntegrityError
 
 from tmdbsync.errors import BadPayload
 from tmdbsync.sync.bundle import Kind, TitleBundle, build_bundle
+from tmdbsync.sync.deadletter import DB_REFUSED, UNUSABLE
 from tmdbsync.sync.store import Store
 
 STORED = "stored"
@@ -31,11 +32,12 @@ class _Pending:
     episode_credits: dict[tuple[int, int], Any] | None
     done: asyncio.Future[str]
 
-    def skip(self, store: Store, reason: str) -> str:
+    def skip(self, store: Store, code: str, reason: str) -> str:
         """Record the title as skipped, with its language for the retry; returns the reason."""
         language = self.raw.get("original_language")
+        reason = f"{code}: {reason}"
         store.record_skip(
-            self.kind, self.tmdb_id, reason, language if isinstance(language, str) else None
+            self.kind, self.tmdb_id, reason, language if isinstance(language, str) else None, code
         )
         return reason
 
@@ -90,7 +92,7 @@ class TitleWriter:
                 usable.append((index, build_bundle(item.kind, item.raw, item.episode_credits)))
                 outcomes.append(STORED)
             except BadPayload as exc:
-                outcomes.append(item.skip(self.store, f"unusable payload: {exc}"))
+                outcomes.append(item.skip(self.store, UNUSABLE, f"unusable payload: {exc}"))
         if not usable:
             return outcomes
         try:
@@ -106,7 +108,9 @@ class TitleWriter:
             self.store.save_title(bundle)
         except (DataError, IntegrityError) as exc:
             return item.skip(
-                self.store, f"database refused the title: {str(exc.orig).strip()[:300]}"
+                self.store,
+                DB_REFUSED,
+                f"database refused the title: {str(exc.orig).strip()[:300]}",
             )
         except Exception as exc:
             return exc
