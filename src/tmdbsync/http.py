@@ -287,7 +287,6 @@ class ApiClient:
             async with self._in_flight:
                 self._check_stopped(bucket)
                 await self.limiter.acquire(partial(self._reserve, bucket))
-                log.debug("%s GET %s (attempt %d/%d)", self.provider, shown, attempt + 1, attempts)
                 outcome = await self._attempt(path, query, bucket, shown)
             if not isinstance(outcome, _Retry):
                 return outcome
@@ -317,7 +316,12 @@ class ApiClient:
         self, path: str, query: dict[str, str], bucket: Bucket, shown: str
     ) -> Any | _Retry:
         """One request: its JSON, a _Retry, or a raised error for what retrying cannot fix."""
+        started = time.monotonic()
         sent = await self._send(path, query)
+        answer = sent if isinstance(sent, str) else f"HTTP {sent[0].status_code}"
+        ms = round((time.monotonic() - started) * 1000)
+        fields = {"event": "request", "provider": self.provider, "status": answer, "ms": ms}
+        log.debug("%s GET %s: %s in %d ms", self.provider, shown, answer, ms, extra=fields)
         if isinstance(sent, str):
             return _Retry(sent)
         response, body, parse_error = sent
