@@ -177,7 +177,11 @@ def _exit_code(exc: BaseException) -> int:
 
 
 def _failing(exc: RetryableError) -> str:
-    return one_line(f"gave up for this run: {exc}")
+    """`tmdb kept failing: HTTP 503: … (gave up after 6 attempts)`: the provider and why, without
+    the request's path, which would push the reason off the line."""
+    provider, _, reason = str(exc).partition(" GET ")
+    _, colon, why = reason.partition(": ")
+    return one_line(f"{provider} kept failing: {why}" if colon else str(exc))
 
 
 def _finish(

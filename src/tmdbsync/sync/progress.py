@@ -98,13 +98,12 @@ def render_summary(console: Console, summary: Summary) -> None:
     for kind in summary.kinds:
         stopped = summary.of(kind).stopped or "did not get its turn"
         console.print(f"{kind} stopped: {stopped}", highlight=False, soft_wrap=True)
+    stops = [summary.of(kind).stopped for kind in summary.kinds]
+    if not any(stop and stop in summary.stop_reason for stop in stops):
+        console.print(summary.stop_reason, highlight=False, soft_wrap=True)  # a signal, an error
     requests = ", ".join(
         f"{provider} {sum(buckets.values())}"
         for provider, buckets in summary.requests.items()
         if sum(buckets.values())
     )
-    console.print(
-        f"exit {summary.exit_code}: {summary.stop_reason}; requests: {requests or 'none'}",
-        highlight=False,
-        soft_wrap=True,
-    )
+    console.print(f"exit {summary.exit_code}; requests: {requests or 'none'}", highlight=False)

@@ -28,7 +28,7 @@ EXIT_ERROR = 2
 EXIT_UPSTREAM = 3
 EXIT_LOCKED = 4
 EXIT_INTERRUPTED = 130
-STOP_REASON_WIDTH = 72
+STOP_REASON_WIDTH = 64  # `movie stopped: ` and the reason fit 80 columns
 
 
 def one_line(text: str, width: int = STOP_REASON_WIDTH) -> str:
