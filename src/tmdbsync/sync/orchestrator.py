@@ -267,7 +267,7 @@ async def _alternate(
         for kind in list(active):
             if max_pages is not None and pages >= max_pages:
                 for left in active:
-                    ctx.summary.of(left).stopped = f"page limit reached ({max_pages} pages)"
+                    ctx.summary.of(left).stopped = f"page limit of {max_pages} reached"
                     ctx.progress.kind_stopped(left, ctx.summary.of(left).stopped, quota=False)
                 return
             tally = ctx.summary.of(kind)
