@@ -17,6 +17,7 @@ from tests.run_support import lock_rows, runs, slow_env, start_and_wait, stop_wi
 from tests.sync_support import fake_settings, run
 from tmdbsync.db.models import SyncRun
 from tmdbsync.fakeapi import FakeApi
+from tmdbsync.quota import QuotaLedger
 from tmdbsync.sync.bundle import Kind
 from tmdbsync.sync.context import Progress
 from tmdbsync.sync.log import LogRow
@@ -127,3 +128,21 @@ def test_sigterm_gives_back_the_unused_quota_leases(
     assert lock_rows(engine) == 0
     [row] = runs(engine)
     assert isinstance(row, SyncRun) and row.exit_code == 143
+
+
+def test_a_failing_release_still_frees_the_lock_and_finishes_the_row(
+    fake_api: FakeApi, engine: Engine, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each resource is released whatever another's release raised (issue 13)."""
+
+    def broken(self: QuotaLedger) -> None:
+        raise RuntimeError("ledger release failed")
+
+    monkeypatch.setattr(QuotaLedger, "release", broken)
+    with pytest.raises(RuntimeError, match="ledger release failed"):
+        run(fake_settings(fake_api, database_url), engine, max_pages=1)
+
+    assert lock_rows(engine) == 0
+    [row] = runs(engine)
+    assert row.finished_at is not None and row.exit_code == 1
+    assert row.stop_reason == "ledger release failed"
