@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import sys
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -14,14 +16,17 @@ from rich.console import Console
 
 from tmdbsync.db.engine import make_engine, upgrade
 from tmdbsync.demo_file import claim
-from tmdbsync.errors import ConfigError, TmdbsyncError
+from tmdbsync.errors import AlreadyRunning, ConfigError, TmdbsyncError
 from tmdbsync.failures import fail, one_line, set_verbose
 from tmdbsync.http import RedactingFilter
 from tmdbsync.settings import Settings, YearMonth, load_settings
 from tmdbsync.status import collect_status, render_status
 from tmdbsync.sync.bundle import Kind
-from tmdbsync.sync.orchestrator import sync_contents
+from tmdbsync.sync.context import Progress
+from tmdbsync.sync.events import EventLog, EventProgress, JsonLogFormatter, LogFormat
 from tmdbsync.sync.progress import RichProgress, render_summary
+from tmdbsync.sync.runs import EXIT_LOCKED, document
+from tmdbsync.sync.service import run_forever, run_once
 
 app = typer.Typer(
     add_completion=False,
@@ -63,19 +68,51 @@ def run_sync(
     settings: Settings,
     kinds: tuple[Kind, ...],
     max_pages: int | None,
+    *,
+    as_json: bool = False,
+    forever: bool = False,
+    log_format: LogFormat = "text",
 ) -> None:
-    """Migrate, sync, print the summary; fatal problems become one line and a non-zero exit."""
+    """Migrate, sync, print the summary; exit with the run's code (CONTRACT.md, Exit codes)."""
     try:
         settings.require_tmdb_auth()
         engine = make_engine(settings.database_url)
         upgrade(engine)
-        with RichProgress(console, enabled=console.is_terminal) as progress:
-            summary = asyncio.run(
-                sync_contents(settings, engine, kinds=kinds, max_pages=max_pages, progress=progress)
-            )
-        render_summary(out, summary, kinds)
+        with _progress(log_format) as progress:
+            if forever:
+                summary, code = asyncio.run(
+                    run_forever(
+                        settings, engine, kinds=kinds, max_pages=max_pages, progress=progress
+                    )
+                )
+            else:
+                summary = asyncio.run(
+                    run_once(settings, engine, kinds=kinds, max_pages=max_pages, progress=progress)
+                )
+                code = summary.exit_code
+    except AlreadyRunning as exc:
+        _fail(exc)
+        raise typer.Exit(code=EXIT_LOCKED) from None
     except TmdbsyncError as exc:
         raise _fail(exc) from None
+    if as_json:
+        print(json.dumps(document(summary)))
+    else:
+        render_summary(out, summary)
+    if code:
+        raise typer.Exit(code=code)
+
+
+def _progress(log_format: LogFormat) -> contextlib.AbstractContextManager[Progress]:
+    """A live bar on a terminal; else a line per event (page, step, stop), as text or JSON."""
+    if log_format == "text" and console.is_terminal:
+        return RichProgress(console, enabled=True)
+    return contextlib.nullcontext(EventProgress(EventLog(sys.stderr, log_format)))
+
+
+class LogFormatOption(StrEnum):
+    text = "text"
+    json = "json"
 
 
 @app.command()
@@ -86,15 +123,39 @@ def sync(
     max_pages: Annotated[
         int | None, typer.Option("--max-pages", min=1, help="Stop after N discover pages in total.")
     ] = None,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log every request.")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the run's summary as one JSON document.")
+    ] = False,
+    forever: Annotated[
+        bool,
+        typer.Option(
+            "--forever", help="Sync, sleep until the quota resets, sync again, until stopped."
+        ),
+    ] = False,
+    log_format: Annotated[
+        LogFormatOption, typer.Option("--log-format", help="Progress lines as text or JSON lines.")
+    ] = LogFormatOption.text,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Log every request (status, duration).")
+    ] = False,
 ) -> None:
     """Run SyncContents until today's quotas are spent or every month up to the end is done."""
     settings = _settings()
     _setup_logging(settings, verbose)
+    if log_format is LogFormatOption.json:
+        for handler in logging.getLogger().handlers:
+            handler.setFormatter(JsonLogFormatter())
     kinds = tuple(k for k, on in (("movie", movies), ("tv", tv)) if on)
     if not kinds:
         raise _fail(ValueError("nothing to do: both --no-movies and --no-tv given"))
-    run_sync(settings, kinds, max_pages)  # type: ignore[arg-type]
+    run_sync(
+        settings,
+        kinds,  # type: ignore[arg-type]
+        max_pages,
+        as_json=as_json,
+        forever=forever,
+        log_format=log_format.value,
+    )
 
 
 @app.command()

@@ -321,7 +321,6 @@ class ApiClient:
             async with self._in_flight:
                 self._check_stopped(bucket)
                 await self.limiter.acquire(partial(self._reserve, bucket))
-                log.debug("%s GET %s (attempt %d/%d)", self.provider, shown, attempt + 1, attempts)
                 outcome = await self._attempt(path, query, bucket, shown)
             if not isinstance(outcome, _Retry):
                 return outcome
@@ -351,7 +350,17 @@ class ApiClient:
         self, path: str, query: dict[str, str], bucket: Bucket, shown: str
     ) -> Any | _Retry:
         """One request: its JSON, a _Retry, or a raised error for what retrying cannot fix."""
+        started = time.monotonic()
         response = await self._send(path, query)
+        if isinstance(response, _Retry):
+            answer = response.reason
+        elif isinstance(response, int):
+            answer = "body over the cap"
+        else:
+            answer = f"HTTP {response.status}"
+        ms = round((time.monotonic() - started) * 1000)
+        fields = {"event": "request", "provider": self.provider, "status": answer, "ms": ms}
+        log.debug("%s GET %s: %s in %d ms", self.provider, shown, answer, ms, extra=fields)
         if isinstance(response, _Retry):
             return response
         if isinstance(response, int):

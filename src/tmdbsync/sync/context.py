@@ -7,6 +7,7 @@ import contextlib
 from collections.abc import Callable, Coroutine
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import cached_property
 from typing import Any, ParamSpec, TypeVar
 
@@ -41,7 +42,19 @@ class Progress:
         """The log advanced past `page`."""
 
     def message(self, text: str) -> None:
-        """Something worth a line of its own (a bucket stopped, a month restarted)."""
+        """Something worth a line of its own (a month split or restarted, a step's result)."""
+
+    def run_started(self, summary: Summary) -> None:
+        """The run holds the lock and has its `sync_run` row; `summary` fills as it goes."""
+
+    def kind_stopped(self, kind: Kind, reason: str, *, quota: bool) -> None:
+        """A kind's turn ended for this run; `quota` when a daily quota or a pause ended it."""
+
+    def run_finished(self, summary: Summary) -> None:
+        """The run's outcome is settled (exit code, stop reason, requests)."""
+
+    def sleeping(self, until: datetime, why: str) -> None:
+        """`sync --forever` waits until `until` for more work."""
 
 
 @dataclass
@@ -58,15 +71,44 @@ class KindTally:
     retried: int = 0  # skipped titles taken up again (sync/retry.py)
     dead_lettered: int = 0  # people, OMDb and Trakt items recorded in dead_letter (titles: skipped)
     stopped: str = ""
+    failing: bool = False  # stopped because an upstream kept failing (an outage, not a quota)
+
+    def progressed(self) -> bool:
+        """Whether anything was stored or advanced: what tells an outage from a slow day."""
+        counts = (self.pages, self.titles, self.refreshed, self.reopened, self.people)
+        return any(counts) or bool(self.omdb or self.trakt)
 
 
 @dataclass
 class Summary:
+    """What one run did, per kind, and how it ended (filled in by the orchestrator)."""
+
     movie: KindTally = field(default_factory=KindTally)
     tv: KindTally = field(default_factory=KindTally)
+    kinds: tuple[Kind, ...] = ("movie", "tv")
+    mode: str = "once"
+    run_id: int | None = None
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+    exit_code: int = 0
+    stop_reason: str = ""
+    requests: dict[str, dict[str, int]] = field(default_factory=dict)
+    """Requests this run counted, per provider and bucket."""
 
     def of(self, kind: Kind) -> KindTally:
         return self.movie if kind == "movie" else self.tv
+
+    @property
+    def titles_stored(self) -> int:
+        return sum(self.of(kind).titles for kind in self.kinds)
+
+    @property
+    def titles_skipped(self) -> int:
+        return sum(self.of(kind).skipped for kind in self.kinds)
+
+    @property
+    def requests_total(self) -> int:
+        return sum(sum(buckets.values()) for buckets in self.requests.values())
 
 
 @dataclass

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import Callable
 from datetime import date, datetime
 from functools import partial
+from types import TracebackType
 from typing import Any
 
 from sqlalchemy import Engine
 
-from tmdbsync.errors import AlreadyRunning, QuotaExhausted, RetryableError
+from tmdbsync.errors import AlreadyRunning, QuotaExhausted, RetryableError, TmdbsyncError
 from tmdbsync.omdb import OmdbClient
 from tmdbsync.quota import QuotaLedger, lease_size, utc_today
 from tmdbsync.settings import Settings
@@ -25,12 +27,25 @@ from tmdbsync.sync.log import SyncLog
 from tmdbsync.sync.people import drain_people
 from tmdbsync.sync.ratings import drain_omdb
 from tmdbsync.sync.retry import run_retry
+from tmdbsync.sync.runs import (
+    EXIT_BUG,
+    EXIT_ERROR,
+    EXIT_INTERRUPTED,
+    EXIT_LOCKED,
+    EXIT_UPSTREAM,
+    RequestCounter,
+    finish_run,
+    one_line,
+    start_run,
+)
+from tmdbsync.sync.signals import StopSignals
 from tmdbsync.sync.store import Store, utc_now
 from tmdbsync.sync.watch_stats import drain_trakt
 from tmdbsync.tmdb import TmdbClient
 from tmdbsync.trakt import TraktClient
 
 LEASE_ABOVE = 20  # requests per second
+log = logging.getLogger(__name__)
 
 
 def ledgers(
@@ -71,53 +86,144 @@ async def sync_contents(
     max_pages: int | None = None,
     progress: Progress | None = None,
     now: Callable[[], datetime] = utc_now,
+    mode: str = "once",
+    stop: StopSignals | None = None,
 ) -> Summary:
-    """Run until every enabled bucket is spent or has nothing left; returns what was done."""
+    """Run until every enabled bucket is spent or has nothing left; returns what was done.
+
+    The run is recorded in `sync_run` once it holds the lock. Every resource is released
+    whatever fails (an exit stack: one failing release does not skip the others). A signal
+    caught by `stop` ends the run cleanly: what was stored stays, the summary says so.
+    """
     settings.require_tmdb_auth()
     progress = progress or Progress()
-    ledger = ledgers(settings, engine, lambda: now().date())
-    lock = RunLock(engine)
-    lock.acquire()
-    tmdb = TmdbClient.from_settings(settings, ledger["tmdb"])
-    omdb = OmdbClient.from_settings(settings, ledger["omdb"])
-    trakt = TraktClient.from_settings(settings, ledger["trakt"])
-    if omdb is None:
-        progress.message("OMDB_API_KEY is not set: OMDb ratings and awards are skipped")
-    ctx = SyncContext(
-        settings=settings,
-        store=Store(engine, principal_cast=settings.principal_cast, now=now),
-        log=SyncLog(engine, settings.start, settings.end, now),
-        tmdb=tmdb,
-        omdb=omdb,
-        tmdb_ledger=ledger["tmdb"],
-        omdb_ledger=ledger["omdb"],
-        trakt=trakt,
-        progress=progress,
-    )
-    lost: list[AlreadyRunning] = []
-    keeper = asyncio.create_task(_keep_lock(lock, asyncio.current_task(), lost))
-    try:
-        changes = ChangeLog(engine, now) if settings.follow_changes else None
-        await _alternate(ctx, list(kinds), max_pages, lock, changes)
-        await ctx.settle()
-        for kind in kinds:
-            await drain_omdb(ctx, kind)
-            await drain_trakt(ctx, kind)
-    except asyncio.CancelledError:
-        if lost:  # the lock was taken over: stop, and say so
-            raise lost[0] from None
-        raise
-    finally:
-        keeper.cancel()
-        await ctx.cancel_background()
-        for client in (tmdb, omdb, trakt):
-            if client is not None:
-                await client.aclose()
-        ctx.writer.shutdown(wait=True)
+    summary = Summary(kinds=kinds, mode=mode)
+    async with contextlib.AsyncExitStack() as stack:
+        lock = RunLock(engine)
+        lock.acquire()
+        stack.callback(lock.release)
+        ledger = ledgers(settings, engine, lambda: now().date())
+        counter = RequestCounter(ledger, lambda: now().date())
+        summary.started_at = now()
+        summary.run_id = start_run(engine, summary)
+        stack.push(partial(_finish, engine, summary, counter, progress, now))
         for each in ledger.values():
-            each.release()
-        lock.release()
-    return ctx.summary
+            stack.callback(each.release)
+        progress.run_started(summary)
+        tmdb = TmdbClient.from_settings(settings, ledger["tmdb"])
+        stack.push_async_callback(tmdb.aclose)
+        omdb = OmdbClient.from_settings(settings, ledger["omdb"])
+        if omdb is not None:
+            stack.push_async_callback(omdb.aclose)
+        trakt = TraktClient.from_settings(settings, ledger["trakt"])
+        if trakt is not None:
+            stack.push_async_callback(trakt.aclose)
+        if omdb is None:
+            progress.message("OMDB_API_KEY is not set: OMDb ratings and awards are skipped")
+        ctx = SyncContext(
+            settings=settings,
+            store=Store(engine, principal_cast=settings.principal_cast, now=now),
+            log=SyncLog(engine, settings.start, settings.end, now),
+            tmdb=tmdb,
+            omdb=omdb,
+            tmdb_ledger=ledger["tmdb"],
+            omdb_ledger=ledger["omdb"],
+            trakt=trakt,
+            progress=progress,
+            summary=summary,
+        )
+        stack.callback(ctx.writer.shutdown, wait=True)
+        stack.push_async_callback(ctx.cancel_background)
+        lost: list[AlreadyRunning] = []
+        keeper = asyncio.create_task(_keep_lock(lock, asyncio.current_task(), lost))
+        stack.callback(keeper.cancel)
+        try:
+            if stop is not None:
+                stack.enter_context(stop.cancelling())
+            changes = ChangeLog(engine, now) if settings.follow_changes else None
+            await _alternate(ctx, list(kinds), max_pages, lock, changes)
+            await ctx.settle()
+            for kind in kinds:
+                await drain_omdb(ctx, kind)
+                await drain_trakt(ctx, kind)
+        except asyncio.CancelledError:
+            if lost:  # the lock was taken over: stop, and say so
+                raise lost[0] from None
+            if stop is None or stop.received is None:
+                raise
+            _uncancel()
+            summary.exit_code = stop.exit_code
+            summary.stop_reason = stop.reason(summary.titles_stored)
+        except RetryableError as exc:  # a background queue's provider kept failing
+            for kind in kinds:
+                tally = summary.of(kind)
+                if not tally.stopped:
+                    tally.stopped, tally.failing = _failing(exc), True
+    return summary
+
+
+def _uncancel() -> None:
+    """Undo the cancellation our own signal handler asked for: the run ends normally."""
+    task = asyncio.current_task()
+    if task is not None:
+        task.uncancel()
+
+
+def _exit_code(exc: BaseException) -> int:
+    """What the run's row records for a run ended by `exc` (the CLI maps the same way)."""
+    if isinstance(exc, AlreadyRunning):
+        return EXIT_LOCKED
+    if isinstance(exc, asyncio.CancelledError | KeyboardInterrupt):
+        return EXIT_INTERRUPTED
+    return EXIT_ERROR if isinstance(exc, TmdbsyncError) else EXIT_BUG
+
+
+def _failing(exc: RetryableError) -> str:
+    """`tmdb kept failing: HTTP 503: … (gave up after 6 attempts)`: the provider and why, without
+    the request's path, which would push the reason off the line."""
+    provider, _, reason = str(exc).partition(" GET ")
+    _, colon, why = reason.partition(": ")
+    return one_line(f"{provider} kept failing: {why}" if colon else str(exc))
+
+
+def _finish(
+    engine: Engine,
+    summary: Summary,
+    counter: RequestCounter,
+    progress: Progress,
+    now: Callable[[], datetime],
+    exc_type: type[BaseException] | None,
+    exc: BaseException | None,
+    traceback: TracebackType | None,
+) -> bool:
+    """Settle the outcome (exit code, stop reason, requests) and write it into the run's row.
+
+    Runs after the clients closed and the leases were given back, before the lock is released;
+    a failure to write it is logged, never raised over the run's own error.
+    """
+    summary.finished_at = now()
+    if exc is not None:
+        summary.exit_code = _exit_code(exc)
+        summary.stop_reason = one_line(str(exc) or type(exc).__name__)
+    elif not summary.stop_reason:
+        tallies = [summary.of(kind) for kind in summary.kinds]
+        if any(t.failing for t in tallies) and not any(t.progressed() for t in tallies):
+            summary.exit_code = EXIT_UPSTREAM
+        reasons = {t.stopped for t in tallies}
+        summary.stop_reason = (
+            reasons.pop()
+            if len(reasons) == 1
+            else "; ".join(f"{kind}: {summary.of(kind).stopped}" for kind in summary.kinds)
+        )
+    try:
+        summary.requests = counter.count()
+        finish_run(engine, summary)
+    except Exception:
+        if exc is None:
+            raise
+        log.warning("could not record the end of run %s", summary.run_id, exc_info=True)
+    progress.run_finished(summary)
+    return False
 
 
 async def _keep_lock(
@@ -163,7 +269,8 @@ async def _alternate(
         for kind in list(active):
             if max_pages is not None and pages >= max_pages:
                 for left in active:
-                    ctx.summary.of(left).stopped = f"--max-pages {max_pages} reached"
+                    ctx.summary.of(left).stopped = f"page limit of {max_pages} reached"
+                    ctx.progress.kind_stopped(left, ctx.summary.of(left).stopped, quota=False)
                 return
             tally = ctx.summary.of(kind)
             try:
@@ -185,10 +292,13 @@ async def _alternate(
                 await ctx.settle("people")
                 await drain_people(ctx, kind, rest_of_quota=True)
             except QuotaExhausted as exc:
-                tally.stopped = exc.reason if exc.provider == "tmdb" else str(exc)
+                tally.stopped = one_line(exc.reason if exc.provider == "tmdb" else str(exc))
+                ctx.progress.kind_stopped(kind, tally.stopped, quota=True)
             except RetryableError as exc:
-                tally.stopped = f"gave up for this run: {exc}"
-            ctx.progress.message(f"{kind}: {tally.stopped}")
+                tally.stopped, tally.failing = _failing(exc), True
+                ctx.progress.kind_stopped(kind, tally.stopped, quota=False)
+            else:
+                ctx.progress.kind_stopped(kind, tally.stopped, quota=False)
             active.remove(kind)
 
 

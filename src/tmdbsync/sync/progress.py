@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from types import TracebackType
 
+from rich import box
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, TaskID, TextColumn, TimeElapsedColumn
 from rich.progress import Progress as Bar
@@ -63,27 +65,45 @@ class RichProgress(Progress):
     def message(self, text: str) -> None:
         self.bar.console.print(text, highlight=False)
 
+    def kind_stopped(self, kind: Kind, reason: str, *, quota: bool) -> None:
+        self.message(f"{kind}: {reason}")
 
-SUMMARY_COLUMNS = {
-    "pages": "pages",
-    "titles": "titles",
-    "refreshed": "refreshed",
+    def sleeping(self, until: datetime, why: str) -> None:
+        self.message(f"sleeping until {until:%Y-%m-%d %H:%M} UTC: {why}")
+
+
+SUMMARY_ROWS = {
+    "pages": "discover pages",
+    "titles": "titles stored",
+    "skipped": "titles skipped",
+    "refreshed": "refreshed (changes)",
     "probes": "audit probes",
-    "reopened": "reopened",
-    "retried": "retried",
-    "skipped": "skipped",
+    "reopened": "months reopened",
+    "retried": "skipped retried",
     "people": "people",
-    "omdb": "OMDb",
-    "trakt": "Trakt",
+    "omdb": "OMDb ratings",
+    "trakt": "Trakt stats",
 }
 
 
-def render_summary(console: Console, summary: Summary, kinds: tuple[Kind, ...]) -> None:
-    table = Table(title="Sync summary", title_justify="left")
-    for column in ("type", *SUMMARY_COLUMNS.values(), "stopped because"):
-        table.add_column(column)
-    for kind in kinds:
-        tally = summary.of(kind)
-        counts = [str(getattr(tally, field)) for field in SUMMARY_COLUMNS]
-        table.add_row(kind, *counts, tally.stopped)
+def render_summary(console: Console, summary: Summary) -> None:
+    """A counter per line, a column per kind, then one line per stop: fits 80 columns."""
+    table = Table(title="Sync summary", title_justify="left", box=box.SIMPLE_HEAD)
+    table.add_column("")
+    for kind in summary.kinds:
+        table.add_column(kind, justify="right")
+    for name, label in SUMMARY_ROWS.items():
+        table.add_row(label, *(str(getattr(summary.of(kind), name)) for kind in summary.kinds))
     console.print(table)
+    for kind in summary.kinds:
+        stopped = summary.of(kind).stopped or "did not get its turn"
+        console.print(f"{kind} stopped: {stopped}", highlight=False, soft_wrap=True)
+    stops = [summary.of(kind).stopped for kind in summary.kinds]
+    if not any(stop and stop in summary.stop_reason for stop in stops):
+        console.print(summary.stop_reason, highlight=False, soft_wrap=True)  # a signal, an error
+    requests = ", ".join(
+        f"{provider} {sum(buckets.values())}"
+        for provider, buckets in summary.requests.items()
+        if sum(buckets.values())
+    )
+    console.print(f"exit {summary.exit_code}; requests: {requests or 'none'}", highlight=False)
