@@ -13,10 +13,11 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+from tmdbsync.cli_options import DatabaseOption, EnvFileOption, cli_settings
 from tmdbsync.db.engine import make_engine, upgrade
 from tmdbsync.errors import TmdbsyncError
 from tmdbsync.http import RedactingFilter
-from tmdbsync.settings import Settings, YearMonth, load_settings
+from tmdbsync.settings import Settings, YearMonth
 from tmdbsync.status import collect_status, render_status
 from tmdbsync.sync.bundle import Kind
 from tmdbsync.sync.orchestrator import sync_contents
@@ -53,9 +54,11 @@ def _fail(exc: BaseException) -> typer.Exit:
     return typer.Exit(code=2 if isinstance(exc, TmdbsyncError) else 1)
 
 
-def _settings(**overrides: object) -> Settings:
+def _settings(
+    database: str | None = None, env_file: Path | None = None, **overrides: object
+) -> Settings:
     try:
-        return load_settings(**overrides)
+        return cli_settings(database, env_file, **overrides)
     except TmdbsyncError as exc:
         raise _fail(exc) from None
 
@@ -122,6 +125,7 @@ def demo(
     database: Annotated[Path, typer.Option("--database", help="SQLite file to fill.")] = Path(
         DEMO_DB
     ),
+    env_file: EnvFileOption = None,
 ) -> None:
     """Sync a few pages from the bundled fake TMDb, OMDb and Trakt into ./tmdbsync-demo.db."""
     from tmdbsync.fakeapi import FakeApi
@@ -132,6 +136,8 @@ def demo(
     with FakeApi(seed=42) as fake:
         console.print(f"fake TMDb {fake.tmdb_url}, OMDb {fake.omdb_url}, Trakt {fake.trakt_url}")
         settings = _settings(
+            None,
+            env_file,
             database_url=f"sqlite:///{database}",
             tmdb_api_key=fake.tmdb_api_key,
             tmdb_access_token=None,
@@ -167,9 +173,9 @@ def fake_api(
 
 
 @db_app.command("upgrade")
-def db_upgrade() -> None:
-    """Apply the Alembic migrations to TMDBSYNC_DATABASE_URL."""
-    settings = _settings()
+def db_upgrade(database: DatabaseOption = None, env_file: EnvFileOption = None) -> None:
+    """Apply the database migrations (to --database, else TMDBSYNC_DATABASE_URL)."""
+    settings = _settings(database, env_file)
     try:
         upgrade(make_engine(settings.database_url))
     except TmdbsyncError as exc:
