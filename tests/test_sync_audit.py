@@ -141,7 +141,7 @@ def test_without_drift_each_month_is_probed_once_and_nothing_changes(
     assert rows(engine, log_sql) == log_before
     stamped = {r[0] for r in rows(engine, "select audited_at from content_sync_log")}
     assert len(stamped) == 1 and stamped.pop() is not None
-    report = collect_status(settings, engine)["sync_log"]
+    report = collect_status(settings, engine, months=True)["sync_log"]
     assert report and all(row["audited_at"] for row in report), "status shows the audit"
 
     # audited_at is respected: nothing is due again for TMDBSYNC_AUDIT_DAYS

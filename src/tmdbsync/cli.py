@@ -18,7 +18,8 @@ from tmdbsync.db.engine import make_engine, upgrade
 from tmdbsync.errors import TmdbsyncError
 from tmdbsync.http import RedactingFilter
 from tmdbsync.settings import Settings, YearMonth
-from tmdbsync.status import collect_status, render_status
+from tmdbsync.status import collect_status
+from tmdbsync.status_view import render_status
 from tmdbsync.sync.bundle import Kind
 from tmdbsync.sync.orchestrator import sync_contents
 from tmdbsync.sync.progress import RichProgress, render_summary
@@ -103,20 +104,30 @@ def sync(
 @app.command()
 def status(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
+    months: Annotated[
+        bool, typer.Option("--months", help="Also list every month of the sync log.")
+    ] = False,
+    since: Annotated[
+        int | None,
+        typer.Option("--since", metavar="YYYY", min=1870, help="List the months from this year."),
+    ] = None,
+    database: DatabaseOption = None,
+    env_file: EnvFileOption = None,
 ) -> None:
-    """Show the sync log per (type, year, month) and today's quota use."""
-    settings = _settings()
+    """How far along, when done, whether a sync runs, the last run, what failed, today's quota."""
+    settings = _settings(database, env_file)
     _setup_logging(settings, False)
     try:
         engine = make_engine(settings.database_url)
         upgrade(engine)
-        report = collect_status(settings, engine)
+        report = collect_status(settings, engine, months=months, since=since)
     except TmdbsyncError as exc:
         raise _fail(exc) from None
     if as_json:
-        out.print_json(json.dumps(report))
+        # plain json.dumps: Rich's print_json took 1.3 s and 210 MB on 3,000 months
+        typer.echo(json.dumps(report))
     else:
-        render_status(out, report)
+        render_status(out, report, months=months or since is not None)
 
 
 @app.command()

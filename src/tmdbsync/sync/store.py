@@ -11,7 +11,18 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Engine, and_, delete, func, or_, select, tuple_, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Engine,
+    and_,
+    delete,
+    func,
+    or_,
+    select,
+    tuple_,
+    update,
+)
 
 from tmdbsync.db.models import (
     Content,
@@ -105,6 +116,23 @@ def _image_rows(
 
 
 CONTENT_IMAGES = {"posters": "poster", "backdrops": "backdrop", "logos": "logo"}
+
+
+def due_for_retry(now: datetime, wait: timedelta, cap: timedelta) -> ColumnElement[bool]:
+    """Skipped titles whose next try is due: `wait × 2^(attempts-1)`, at most `cap`, has passed.
+
+    Written as one band per attempt count below the cap (a handful) rather than as arithmetic on
+    the column, so both dialects compare plain timestamps.
+    """
+    bands = []
+    attempts = 1
+    while wait < cap:
+        bands.append(
+            and_(SkippedTitle.attempts == attempts, SkippedTitle.last_tried_at <= now - wait)
+        )
+        attempts, wait = attempts + 1, wait * 2
+    bands.append(and_(SkippedTitle.attempts >= attempts, SkippedTitle.last_tried_at <= now - cap))
+    return or_(*bands)
 
 
 class PeopleIndex:
@@ -451,22 +479,9 @@ class Store:
     ) -> list[DiscoverItem]:
         """Up to `limit` skipped titles of `kind` due for a retry, tried longest ago first.
 
-        A title is due once `wait × 2^(attempts-1)`, at most `cap`, has passed since it was last
-        tried. Written as one band per attempt count below the cap (a handful) rather than as
-        arithmetic on the column, so both dialects compare plain timestamps. A title we still
-        hold (skipped when a change-feed refresh failed) keeps its stored original language.
+        A title we still hold (skipped when a change-feed refresh failed) keeps its stored
+        original language.
         """
-        now = self.now()
-        bands = []
-        attempts = 1
-        while wait < cap:
-            bands.append(
-                and_(SkippedTitle.attempts == attempts, SkippedTitle.last_tried_at <= now - wait)
-            )
-            attempts, wait = attempts + 1, wait * 2
-        bands.append(
-            and_(SkippedTitle.attempts >= attempts, SkippedTitle.last_tried_at <= now - cap)
-        )
         query = (
             select(
                 SkippedTitle.tmdb_id,
@@ -478,7 +493,7 @@ class Store:
                 Content,
                 and_(Content.type == SkippedTitle.type, Content.tmdb_id == SkippedTitle.tmdb_id),
             )
-            .where(SkippedTitle.type == kind, or_(*bands))
+            .where(SkippedTitle.type == kind, due_for_retry(self.now(), wait, cap))
             .order_by(SkippedTitle.last_tried_at, SkippedTitle.id)
             .limit(limit)
         )
