@@ -444,3 +444,27 @@ class SyncLock(Base):
     name: Mapped[str] = mapped_column(String(32), unique=True)
     holder: Mapped[str] = mapped_column(String(200))
     heartbeat_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class SyncRun(Base):
+    """One `sync` run: written when it starts, finished when it ends.
+
+    A row whose `finished_at` is NULL belongs to a run still going, or to one that died (SIGKILL,
+    power cut): `status` tells the two apart with the run lock. `summary` holds the JSON document
+    `sync --json` prints.
+    """
+
+    __tablename__ = "sync_run"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    host: Mapped[str] = mapped_column(String(255))
+    pid: Mapped[int] = mapped_column(Integer)
+    mode: Mapped[str] = mapped_column(String(16))
+    exit_code: Mapped[int | None] = mapped_column(Integer)
+    stop_reason: Mapped[str | None] = mapped_column(Text)
+    titles_stored: Mapped[int] = mapped_column(Integer, default=0)
+    titles_skipped: Mapped[int] = mapped_column(Integer, default=0)
+    requests: Mapped[int] = mapped_column(Integer, default=0)
+    summary: Mapped[str | None] = mapped_column(Text)
