@@ -433,6 +433,32 @@ class SkippedTitle(Base):
     last_tried_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     original_language: Mapped[str | None] = mapped_column(Text)
     """As discover listed it: a retry asks for images in that language too."""
+    reason_code: Mapped[str] = mapped_column(String(16), default="unusable")
+    """What kind of failure, for grouping (sync/deadletter.py: `not_found`, `server_error`,
+    `timeout`, `unusable`, `id_mismatch`, `too_large`, `db_refused`); `reason` has the detail."""
+
+
+class DeadLetter(Base):
+    """A person, OMDb or Trakt item that kept failing: skipped_title's twin for the queues that
+    are not titles, with the same reason codes and backoff (sync/deadletter.py).
+
+    `type` is `'person'` (`tmdb_id` is the person's) or the title's kind for OMDb and Trakt
+    (`tmdb_id` is the title's). The item's queue leaves it out until it is due again; a success
+    deletes the row.
+    """
+
+    __tablename__ = "dead_letter"
+    __table_args__ = (UniqueConstraint("provider", "type", "tmdb_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    provider: Mapped[str] = mapped_column(String(8))
+    type: Mapped[str] = mapped_column(String(8))
+    tmdb_id: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(String(500))
+    reason_code: Mapped[str] = mapped_column(String(16))
+    first_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    attempts: Mapped[int] = mapped_column(Integer, default=1)
+    last_tried_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 class SyncLock(Base):
