@@ -167,7 +167,7 @@ def demo(
         )
         run_sync(settings, ("movie", "tv"), pages)
         engine = make_engine(settings.database_url)
-        render_status(out, collect_status(settings, engine))
+        render_status(out, collect_status(settings, engine, months=True), months=True)
         console.print(f"\nDemo database: {database.resolve()}  (try: sqlite3 {database} .tables)")
 
 

@@ -9,7 +9,6 @@ so the report costs the same at a million titles.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -22,13 +21,15 @@ from tmdbsync.db.models import (
     Content,
     ContentChangeLog,
     ContentSyncLog,
+    DeadLetter,
     Person,
     SkippedTitle,
     SyncLock,
+    SyncRun,
 )
 from tmdbsync.settings import Settings, YearMonth
 from tmdbsync.sync.bundle import Kind
-from tmdbsync.sync.lock import STALE
+from tmdbsync.sync.lock import STALE, parse_holder
 from tmdbsync.sync.orchestrator import ledgers
 from tmdbsync.sync.retry import CAP
 from tmdbsync.sync.store import due_for_retry, utc_now
@@ -63,14 +64,18 @@ def _log_entry(row: Row[Any]) -> dict[str, Any]:
         "total_pages": row.total_pages,
         "total_results": row.total_results,
         "notes": row.notes,
-        "last_synced_at": row.last_synced_at.isoformat() if row.last_synced_at else None,
-        "audited_at": row.audited_at.isoformat() if row.audited_at else None,
+        "last_synced_at": _iso(row.last_synced_at),
+        "audited_at": _iso(row.audited_at),
     }
 
 
 def _aware(moment: datetime) -> datetime:
     """SQLite hands timestamps back naive; every one we store is UTC."""
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return None if moment is None else _aware(moment).isoformat()
 
 
 def _key(month: YearMonth) -> int:
@@ -209,17 +214,51 @@ class _Report:
         return quota
 
     def running(self) -> dict[str, Any] | None:
-        """The run lock's holder, if any: a sync runs now (or died within STALE)."""
+        """The run lock's holder, if any: a sync runs now (or died within STALE), since when."""
         lock = self.connection.execute(select(SyncLock.holder, SyncLock.heartbeat_at)).first()
         if lock is None:
             return None
         beat = _aware(lock.heartbeat_at)
+        host, pid, _ = parse_holder(lock.holder)
+        since = self.connection.scalar(
+            select(func.max(SyncRun.started_at)).where(
+                SyncRun.host == host, SyncRun.pid == pid, SyncRun.finished_at.is_(None)
+            )
+        )
         return {
             "holder": lock.holder,
+            "since": _iso(since),
             "heartbeat_at": beat.isoformat(),
             "heartbeat_age_seconds": round((self.now - beat).total_seconds()),
             "stale": self.now - beat >= STALE,
         }
+
+    def last_run(self, running: dict[str, Any] | None) -> dict[str, Any] | None:
+        """The latest run that is not the one running now: how it ended, or that it died."""
+        query = select(SyncRun).order_by(SyncRun.started_at.desc(), SyncRun.id.desc()).limit(2)
+        for run in self.connection.execute(query):
+            current = (
+                running is not None
+                and not running["stale"]
+                and run.finished_at is None
+                and running["since"] == _iso(run.started_at)
+            )
+            if current:
+                continue
+            return {
+                "started_at": _iso(run.started_at),
+                "finished_at": _iso(run.finished_at),
+                "died": run.finished_at is None,
+                "host": run.host,
+                "pid": run.pid,
+                "mode": run.mode,
+                "exit_code": run.exit_code,
+                "stop_reason": run.stop_reason,
+                "titles_stored": run.titles_stored,
+                "titles_skipped": run.titles_skipped,
+                "requests": run.requests,
+            }
+        return None
 
     def change_feed(self) -> dict[str, Any]:
         """Per kind, the last day of TMDb's change feed followed and how far behind that is."""
@@ -244,13 +283,20 @@ class _Report:
         }
 
     def skipped_by_reason(self) -> dict[str, int]:
-        """The dead-letter backlog: skipped titles per reason, the commonest first."""
-        reasons = Counter[str]()
-        for reason, count in self.connection.execute(
-            select(SkippedTitle.reason, func.count()).group_by(SkippedTitle.reason)
-        ).tuples():
-            reasons[reason] += count
-        return dict(reasons.most_common())
+        """The dead-letter backlog of titles: skipped titles per reason code, commonest first."""
+        return self._grouped(
+            select(SkippedTitle.reason_code, func.count())
+            .group_by(SkippedTitle.reason_code)
+            .order_by(func.count().desc(), SkippedTitle.reason_code)
+        )
+
+    def dead_letters(self) -> dict[str, int]:
+        """People, OMDb and Trakt items that keep failing, per provider."""
+        return self._grouped(
+            select(DeadLetter.provider, func.count())
+            .group_by(DeadLetter.provider)
+            .order_by(DeadLetter.provider)
+        )
 
     def skipped_due(self) -> int:
         """Skipped titles whose next try is due (counted, not listed)."""
@@ -295,6 +341,7 @@ def collect_status(
         titles = count_by(connection, Content.type, KINDS)
         skipped = report.skipped_by_reason()
         listed = report.log_rows(months, since)
+        running = report.running()
         rows = connection.scalar(select(func.count()).select_from(ContentSyncLog)) or 0
         document = {
             "database": settings.safe_database_url,
@@ -303,9 +350,11 @@ def collect_status(
             "progress": report.progress(titles),
             "completion": report.completion(),
             "quota": report.quota(),
-            "running": report.running(),
+            "running": running,
+            "last_run": report.last_run(running),
             "change_feed": report.change_feed(),
             "skipped_by_reason": skipped,
+            "dead_letters": report.dead_letters(),
             "totals": report.totals(titles, skipped),
             "sync_log": [_log_entry(row) for row in listed],
             "sync_log_omitted": rows - len(listed),

@@ -7,6 +7,7 @@ The month-by-month table is printed only when asked for (`--months`, `--since`).
 
 from __future__ import annotations
 
+from datetime import datetime
 from itertools import groupby
 from typing import Any
 
@@ -16,11 +17,14 @@ from rich.table import Table
 
 from tmdbsync.status import DONE, KINDS, OUTSIDE, RATE_DAYS
 
+INDENT = " " * 10
+"""Where the text of a labelled line starts."""
 YEARS_A_LINE = 5
 """A picture line: five years of twelve one-character months (a decade would need 130 columns)."""
 MONTH_LETTERS = "JFMAMJJASOND"
 NAMES = {"movie": "movies", "tv": "TV"}
 PROVIDERS = {"tmdb": "TMDb", "omdb": "OMDb", "trakt": "Trakt"}
+FAILING = {"tmdb": "people", "omdb": "OMDb lookups", "trakt": "Trakt lookups"}
 # a month of the picture: both kinds done, one of them, neither, outside the range
 BOTH, MOVIES_ONLY, TV_ONLY, NEITHER = "#", "m", "t", "."
 STYLES = {BOTH: "green", MOVIES_ONLY: "yellow", TV_ONLY: "yellow", NEITHER: "dim"}
@@ -125,6 +129,11 @@ def _picture(console: Console, report: dict[str, Any]) -> None:
             console.print(f"  {label:<5} {_coloured(months, colour)}", highlight=False)
 
 
+def _hhmm(moment: str) -> str:
+    """An ISO timestamp as `YYYY-MM-DD HH:MM`."""
+    return moment[:16].replace("T", " ")
+
+
 def _running(report: dict[str, Any]) -> str:
     running = report["running"]
     if running is None:
@@ -132,8 +141,27 @@ def _running(report: dict[str, Any]) -> str:
     holder = escape(running["holder"])
     age = running["heartbeat_age_seconds"]
     if running["stale"]:
-        return f"no; {holder} left the lock, silent for {age // 60} min (next sync takes it over)"
-    return f"yes, {holder} (heartbeat {age} s ago)"
+        return f"no; {holder} died holding the lock {age // 60} min ago (the next sync takes it)"
+    since = "" if running["since"] is None else f" since {_hhmm(running['since'])} UTC"
+    return f"yes, {holder}{since} (heartbeat {age} s ago)"
+
+
+def _last_run(report: dict[str, Any]) -> str:
+    run = report["last_run"]
+    if run is None:
+        return "none recorded"
+    started = f"{_hhmm(run['started_at'])} UTC"
+    if run["died"]:
+        return f"started {started} on {escape(run['host'])}, died (no end recorded)"
+    minutes = (
+        datetime.fromisoformat(run["finished_at"]) - datetime.fromisoformat(run["started_at"])
+    ).total_seconds() / 60
+    reason = escape(run["stop_reason"] or "")
+    return (
+        f"{started} for {minutes:.0f} min: exit {run['exit_code']}, {reason}\n{INDENT}"
+        f"{run['titles_stored']:,} titles stored, {run['titles_skipped']:,} skipped, "
+        f"{run['requests']:,} requests"
+    )
 
 
 def _change_feed(report: dict[str, Any]) -> str:
@@ -151,17 +179,19 @@ def _change_feed(report: dict[str, Any]) -> str:
 
 def _skipped(report: dict[str, Any]) -> str:
     totals = report["totals"]
-    if not totals["skipped_titles"]:
-        return "none"
-    reasons = ", ".join(
-        f"{count:,} {escape(reason[:24])}"
-        for reason, count in list(report["skipped_by_reason"].items())[:3]
-    )
-    more = "" if len(report["skipped_by_reason"]) <= 3 else ", …"
-    return (
-        f"{totals['skipped_titles']:,} ({totals['skipped_due_for_retry']:,} due for retry): "
-        f"{reasons}{more}"
-    )
+    parts = []
+    if totals["skipped_titles"]:
+        reasons = ", ".join(f"{n:,} {code}" for code, n in report["skipped_by_reason"].items())
+        parts.append(
+            f"{totals['skipped_titles']:,} titles ({reasons}), "
+            f"{totals['skipped_due_for_retry']:,} due for retry"
+        )
+    others = report["dead_letters"]
+    if others:
+        parts.append(
+            "also failing: " + ", ".join(f"{n:,} {FAILING.get(p, p)}" for p, n in others.items())
+        )
+    return "; ".join(parts) or "none"
 
 
 def _quota(console: Console, report: dict[str, Any]) -> None:
@@ -180,25 +210,22 @@ def _quota(console: Console, report: dict[str, Any]) -> None:
 
 def render_status(console: Console, report: dict[str, Any], *, months: bool = False) -> None:
     """The story in about 30 lines of 80 columns; then, with `months`, the report's month rows."""
-    console.print(
-        f"[bold]tmdbsync status[/]  {report['generated_at'][:16].replace('T', ' ')} UTC  "
-        f"{escape(report['database'])}",
-        highlight=False,
-        soft_wrap=True,
-    )
+    console.print(f"[bold]tmdbsync status[/]  {_hhmm(report['generated_at'])} UTC", highlight=False)
     _progress(console, report)
     _picture(console, report)
     totals = report["totals"]
     facts = {
         "Running": _running(report),
+        "Last run": _last_run(report),
         "Changes": _change_feed(report),
         "Skipped": _skipped(report),
         "People": f"{_n(totals['people'], totals['estimated'])} "
-        f"({_n(totals['people_enriched'], totals['estimated'])} fetched); "
-        f"OMDb pending {totals['omdb_pending']:,}",
+        f"({_n(totals['people_enriched'], totals['estimated'])} fetched)",
     }
+    if report["quota"]["omdb"]["configured"]:
+        facts["People"] += f"; OMDb pending {totals['omdb_pending']:,} titles"
     for label, text in facts.items():
-        console.print(f"[bold]{label + ':':<9}[/]{text}", highlight=False)
+        console.print(f"[bold]{label + ':':<{len(INDENT)}}[/]{text}", highlight=False)
     _quota(console, report)
     if months:
         render_months(console, report["sync_log"])
