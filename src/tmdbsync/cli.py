@@ -6,6 +6,7 @@ import asyncio
 import json
 import logging
 import sys
+from importlib.metadata import version
 from pathlib import Path
 from typing import Annotated
 
@@ -13,7 +14,8 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from tmdbsync.cli_options import DatabaseOption, EnvFileOption, cli_settings
+from tmdbsync.cli_options import DatabaseOption, EnvFileOption, cli_settings, option_overrides
+from tmdbsync.config_report import describe
 from tmdbsync.db.engine import make_engine, upgrade
 from tmdbsync.errors import TmdbsyncError
 from tmdbsync.http import RedactingFilter
@@ -25,7 +27,6 @@ from tmdbsync.sync.orchestrator import sync_contents
 from tmdbsync.sync.progress import RichProgress, render_summary
 
 app = typer.Typer(
-    add_completion=False,
     no_args_is_help=True,
     help="Mirror TMDb movies and TV (with OMDb ratings) into SQLite or PostgreSQL.",
 )
@@ -92,7 +93,7 @@ def sync(
     ] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log every request.")] = False,
 ) -> None:
-    """Run SyncContents until today's quotas are spent or every month up to the end is done."""
+    """Sync movies and TV, month by month, until today's quotas are spent or all is done."""
     settings = _settings()
     _setup_logging(settings, verbose)
     kinds = tuple(k for k, on in (("movie", movies), ("tv", tv)) if on)
@@ -128,6 +129,38 @@ def status(
         typer.echo(json.dumps(report))
     else:
         render_status(out, report, months=months or since is not None)
+
+
+@app.command()
+def config(database: DatabaseOption = None, env_file: EnvFileOption = None) -> None:
+    """The effective settings and where each came from; secrets are hidden."""
+    settings = _settings(database, env_file)
+    entries = describe(settings, set(option_overrides(database)), env_file)
+    width = max(len(entry.variable) for entry in entries)
+    for entry in entries:
+        out.print(
+            f"{entry.variable:<{width}}  {escape(entry.value)}  [dim]{escape(entry.source)}[/]",
+            highlight=False,
+            soft_wrap=True,
+        )
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"tmdbsync {version('tmdbsync')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    show_version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Options before any command (the app's help is the Typer's `help`)."""
 
 
 @app.command()

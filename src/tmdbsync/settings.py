@@ -260,6 +260,11 @@ _ENV_NAMES = {
 }
 
 
+def env_name(field: str) -> str:
+    """The environment variable that sets a Settings field."""
+    return _ENV_NAMES.get(field, field.upper())
+
+
 def load_settings(**overrides: Any) -> Settings:
     """Build Settings, turning validation failures into one ConfigError line per problem."""
     try:
@@ -268,7 +273,7 @@ def load_settings(**overrides: Any) -> Settings:
         problems = []
         for error in exc.errors():
             field = str(error["loc"][0]) if error["loc"] else "?"
-            env = _ENV_NAMES.get(field, field.upper())
+            env = env_name(field)
             value = error.get("input")
             shown = "" if "KEY" in env or "TOKEN" in env else f"={value}"
             message = str(error["msg"]).removeprefix("Value error, ")
