@@ -135,7 +135,7 @@ def test_sync_then_status_json_reports_the_log_and_quota(fake_api: FakeApi, tmp_
     assert report["quota"]["tmdb"]["movie"]["used"] == fake_api.stats()["tmdb"]
     assert report["quota"]["tmdb"]["movie"]["limit"] == 500
     assert report["totals"]["content"]["tv"] == 0
-    table = cli("status", env=env, cwd=tmp_path)
+    table = cli("status", "--months", env=env, cwd=tmp_path)
     assert "Sync log" in table.stdout
     assert "2024-01" in table.stdout
 

@@ -142,7 +142,7 @@ def test_without_drift_each_month_is_probed_once_and_nothing_changes(
     stamped = {r[0] for r in rows(engine, "select audited_at from content_sync_log")}
     assert len(stamped) == 1
     assert stamped.pop() is not None
-    report = collect_status(settings, engine)["sync_log"]
+    report = collect_status(settings, engine, months=True)["sync_log"]
     assert report, "status shows the audit"
     assert all(row["audited_at"] for row in report), "status shows the audit"
 

@@ -325,6 +325,11 @@ def unknown_names(environ: dict[str, str | None]) -> list[str]:
     return lines
 
 
+def env_name(field: str) -> str:
+    """The environment variable that sets a Settings field."""
+    return _ENV_NAMES.get(field, field.upper())
+
+
 def load_settings(**overrides: Any) -> Settings:
     """Build Settings, turning validation failures into one ConfigError line per problem; warn
     once about each `TMDBSYNC_…` name (environment or .env) that is no setting, e.g. misspelt."""

@@ -1,108 +1,362 @@
-"""What `tmdbsync status` reports: the sync log, today's quota use, and row counts."""
+"""What `tmdbsync status` reports: how far along, when done, whether a sync runs, what failed.
+
+One JSON-ready document of bounded size, whatever the number of months synced: the month log is
+summarised (per kind and as a picture of completion, a string of 12 characters per year), and
+listed in full only on request (`months=True` or `since=YEAR`). Every query is an aggregate or
+reads a small table, and the big tables are counted by estimate on PostgreSQL (db/counts.py),
+so the report costs the same at a million titles.
+"""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from rich.console import Console
-from rich.table import Table
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Connection, Engine, Row, Select, func, select
 
-from tmdbsync.db.models import Content, Person, SkippedTitle
-from tmdbsync.settings import Settings
+from tmdbsync.db.counts import Count, count_all, count_by, count_not_null
+from tmdbsync.db.models import (
+    ApiUsage,
+    Content,
+    ContentChangeLog,
+    ContentSyncLog,
+    DeadLetter,
+    Person,
+    SkippedTitle,
+    SyncLock,
+    SyncRun,
+)
+from tmdbsync.settings import Settings, YearMonth
 from tmdbsync.sync.bundle import Kind
-from tmdbsync.sync.log import SyncLog
+from tmdbsync.sync.lock import STALE, parse_holder
 from tmdbsync.sync.orchestrator import ledgers
-from tmdbsync.sync.retry import CAP
-from tmdbsync.sync.store import Store
+from tmdbsync.sync.deadletter import Backoff
+from tmdbsync.sync.store import due, utc_now
 
 KINDS: tuple[Kind, ...] = ("movie", "tv")
+RATE_DAYS = 14
+"""The estimate of the time to finish uses the months completed in this many recent days."""
+OPEN_ROWS = 50
+"""Without `months`/`since`, the report lists at most this many unfinished months."""
+DONE, OPEN, OUTSIDE = "#", ".", " "
+"""A month in the completion picture: completed, not (yet), outside the range."""
 
 
-def collect_status(settings: Settings, engine: Engine) -> dict[str, Any]:
-    """One JSON-ready document; holds no secret (the database URL is shown password-masked)."""
-    rows = SyncLog(engine, settings.start, settings.end).rows()
-    by_provider = ledgers(settings, engine)
-    quota: dict[str, Any] = {"day": by_provider["tmdb"].today().isoformat()}
-    for name, ledger in by_provider.items():
-        quota[name] = {
-            kind: {"used": ledger.used(kind), "limit": ledger.limit(kind)} for kind in KINDS
-        }
-    with engine.connect() as connection:
-        counts = connection.execute(select(Content.type, func.count()).group_by(Content.type))
-        content: dict[str, int] = {kind: count for kind, count in counts.tuples()}
-        omdb_pending = connection.scalar(
-            select(func.count()).where(Content.omdb_status.is_(None), Content.imdb_id.is_not(None))
-        )
-        people = connection.scalar(select(func.count()).select_from(Person))
-        enriched = connection.scalar(select(func.count()).where(Person.enriched_at.is_not(None)))
-        skipped = connection.scalar(select(func.count()).select_from(SkippedTitle))
-    days = settings.retry_skipped_days
-    due = 0
-    if days and skipped:
-        store = Store(engine)
-        due = sum(len(store.due_skips(kind, timedelta(days=days), CAP, skipped)) for kind in KINDS)
+def _months_between(first: YearMonth, last: YearMonth) -> int:
+    return max(0, (last.year - first.year) * 12 + last.month - first.month + 1)
+
+
+def _days_to_finish(remaining: int, rate: float) -> float | None:
+    """At `rate` months a day of requests; None when there is no recent rate to go by."""
+    if remaining == 0:
+        return 0.0
+    return round(remaining / rate, 1) if rate else None
+
+
+def _log_entry(row: Row[Any]) -> dict[str, Any]:
     return {
-        "database": settings.safe_database_url,
-        "sync_log": [
-            {
-                "type": row.type,
-                "year": row.year,
-                "month": row.month,
-                "is_completed": row.is_completed,
-                "last_completed_page": row.last_completed_page,
-                "total_pages": row.total_pages,
-                "total_results": row.total_results,
-                "notes": row.notes,
-                "last_synced_at": row.last_synced_at.isoformat() if row.last_synced_at else None,
-                "audited_at": row.audited_at.isoformat() if row.audited_at else None,
-            }
-            for row in rows
-        ],
-        "quota": quota,
-        "totals": {
-            "content": {kind: content.get(kind, 0) for kind in KINDS},
-            "people": people,
-            "people_enriched": enriched,
-            "omdb_pending": omdb_pending,
-            "skipped_titles": skipped,
-            "skipped_due_for_retry": due,
-        },
+        "type": row.type,
+        "year": row.year,
+        "month": row.month,
+        "is_completed": row.is_completed,
+        "last_completed_page": row.last_completed_page,
+        "total_pages": row.total_pages,
+        "total_results": row.total_results,
+        "notes": row.notes,
+        "last_synced_at": _iso(row.last_synced_at),
+        "audited_at": _iso(row.audited_at),
     }
 
 
-def render_status(console: Console, report: dict[str, Any]) -> None:
-    log = Table(title="Sync log", title_justify="left")
-    for column in ("type", "month", "done", "pages", "results", "last synced", "audited", "notes"):
-        log.add_column(column, overflow="fold", no_wrap=column != "notes")
-    for row in report["sync_log"]:
-        total = "?" if row["total_pages"] is None else row["total_pages"]
-        pages = f"{row['last_completed_page']}/{total}"
-        log.add_row(
-            row["type"],
-            f"{row['year']:04d}-{row['month']:02d}",
-            "yes" if row["is_completed"] else "no",
-            pages,
-            "" if row["total_results"] is None else str(row["total_results"]),
-            (row["last_synced_at"] or "")[:16].replace("T", " "),
-            (row["audited_at"] or "")[:10],
-            row["notes"] or "",
+def _aware(moment: datetime) -> datetime:
+    """SQLite hands timestamps back naive; every one we store is UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return None if moment is None else _aware(moment).isoformat()
+
+
+def _key(month: YearMonth) -> int:
+    """A month as one comparable number, 202401 for 2024-01 (as SQL computes it too)."""
+    return month.year * 100 + month.month
+
+
+def _month_text(key: int) -> str:
+    return f"{key // 100:04d}-{key % 100:02d}"
+
+
+MONTH_KEY = ContentSyncLog.year * 100 + ContentSyncLog.month
+
+
+class _Report:
+    """Builds the status document from one connection; one method per section."""
+
+    def __init__(
+        self, settings: Settings, engine: Engine, connection: Connection, now: datetime
+    ) -> None:
+        self.settings = settings
+        self.engine = engine
+        self.connection = connection
+        self.now = now
+        self.done: dict[str, set[int]] = {kind: set() for kind in KINDS}
+        for kind, key in connection.execute(
+            select(ContentSyncLog.type, MONTH_KEY).where(ContentSyncLog.is_completed.is_(True))
+        ).tuples():
+            self.done.setdefault(kind, set()).add(key)
+        earliest = connection.scalar(select(func.min(MONTH_KEY)))
+        self.first = settings.start
+        if earliest is not None and earliest < _key(settings.start):
+            self.first = YearMonth(earliest // 100, earliest % 100)
+        self.last = settings.end
+
+    def log_rows(self, months: bool, since: int | None) -> list[Row[Any]]:
+        """Every month, those from the year `since`, or the first OPEN_ROWS unfinished ones."""
+        query = select(ContentSyncLog).order_by(
+            ContentSyncLog.type, ContentSyncLog.year, ContentSyncLog.month
         )
-    console.print(log)
-    quota = Table(title=f"Quota used on {report['quota']['day']} (UTC)", title_justify="left")
-    for column in ("provider", "bucket", "used", "limit"):
-        quota.add_column(column)
-    for provider in ("tmdb", "omdb", "trakt"):
+        if since is not None:
+            query = query.where(ContentSyncLog.year >= since)
+        elif not months:
+            query = query.where(ContentSyncLog.is_completed.is_(False)).limit(OPEN_ROWS)
+        return list(self.connection.execute(query))
+
+    def completion(self) -> dict[str, dict[str, str]]:
+        """Per kind and year, 12 characters: DONE, OPEN or OUTSIDE the range, January first."""
+        first, last = _key(self.first), _key(self.last)
+        picture: dict[str, dict[str, str]] = {}
         for kind in KINDS:
-            use = report["quota"][provider][kind]
-            limit = "unlimited" if use["limit"] is None else str(use["limit"])
-            quota.add_row(provider, kind, str(use["used"]), limit)
-    console.print(quota)
-    totals = report["totals"]
-    console.print(
-        f"titles: {totals['content']['movie']} movies, {totals['content']['tv']} shows; "
-        f"people: {totals['people']} ({totals['people_enriched']} enriched); "
-        f"OMDb pending: {totals['omdb_pending']}; skipped titles: {totals['skipped_titles']} "
-        f"({totals['skipped_due_for_retry']} due for retry)"
-    )
+            done = self.done[kind]
+            picture[kind] = {
+                str(year): "".join(
+                    OUTSIDE
+                    if not first <= year * 100 + month <= last
+                    else DONE
+                    if year * 100 + month in done
+                    else OPEN
+                    for month in range(1, 13)
+                )
+                for year in range(self.first.year, self.last.year + 1)
+            }
+        return picture
+
+    def progress(self, titles: dict[str, Count]) -> dict[str, Any]:
+        """Per kind: months done of months in range, titles stored, and the time to finish.
+
+        The pace is the months completed in the last RATE_DAYS days per day TMDb was asked
+        anything in that bucket, so days without a run do not slow the estimate down.
+        """
+        in_range = _months_between(self.first, self.last)
+        first, last = _key(self.first), _key(self.last)
+        cutoff = self.now - timedelta(days=RATE_DAYS)
+        request_days = self._grouped(
+            select(ApiUsage.bucket, func.count(func.distinct(ApiUsage.day)))
+            .where(
+                ApiUsage.provider == "tmdb",
+                ApiUsage.day >= cutoff.date(),
+                ApiUsage.requests > 0,
+            )
+            .group_by(ApiUsage.bucket)
+        )
+        # the current and previous month are re-scanned daily: completing them is no progress
+        rescanned = (last, _key(self.last.previous()))
+        recent = self._grouped(
+            select(ContentSyncLog.type, func.count())
+            .where(
+                ContentSyncLog.is_completed.is_(True),
+                ContentSyncLog.last_synced_at >= cutoff,
+                MONTH_KEY.between(first, last),
+                MONTH_KEY.not_in(rescanned),
+            )
+            .group_by(ContentSyncLog.type)
+        )
+        working_on = self._grouped(
+            select(ContentSyncLog.type, func.min(MONTH_KEY))
+            .where(ContentSyncLog.is_completed.is_(False))
+            .group_by(ContentSyncLog.type)
+        )
+        result: dict[str, Any] = {}
+        for kind in KINDS:
+            done = sum(1 for key in self.done[kind] if first <= key <= last)
+            days = request_days.get(kind, 0)
+            rate = recent.get(kind, 0) / days if days else 0.0
+            open_key = working_on.get(kind)
+            result[kind] = {
+                "months_in_range": in_range,
+                "months_done": done,
+                "percent_done": round(100 * done / in_range, 1) if in_range else 100.0,
+                "titles": titles[kind].value,
+                "titles_estimated": titles[kind].estimated,
+                "working_on": None if open_key is None else _month_text(open_key),
+                "months_per_request_day": round(rate, 2),
+                "request_days": days,
+                "days_to_finish": _days_to_finish(in_range - done, rate),
+            }
+        return result
+
+    def _grouped(self, query: Select[tuple[str, int]]) -> dict[str, int]:
+        return dict(self.connection.execute(query).tuples().all())
+
+    def quota(self) -> dict[str, Any]:
+        by_provider = ledgers(self.settings, self.engine)
+        configured = {
+            "tmdb": True,
+            "omdb": self.settings.omdb_api_key is not None,
+            "trakt": self.settings.trakt_client_id is not None,
+        }
+        quota: dict[str, Any] = {"day": by_provider["tmdb"].today().isoformat()}
+        for name, ledger in by_provider.items():
+            usage = ledger.usage()
+            quota[name] = {
+                kind: {"used": usage[kind], "limit": ledger.limit(kind)} for kind in KINDS
+            } | {"configured": configured[name]}
+        return quota
+
+    def running(self) -> dict[str, Any] | None:
+        """The run lock's holder, if any: a sync runs now (or died within STALE), since when."""
+        lock = self.connection.execute(select(SyncLock.holder, SyncLock.heartbeat_at)).first()
+        if lock is None:
+            return None
+        beat = _aware(lock.heartbeat_at)
+        host, pid, _ = parse_holder(lock.holder)
+        since = self.connection.scalar(
+            select(func.max(SyncRun.started_at)).where(
+                SyncRun.host == host, SyncRun.pid == pid, SyncRun.finished_at.is_(None)
+            )
+        )
+        return {
+            "holder": lock.holder,
+            "since": _iso(since),
+            "heartbeat_at": beat.isoformat(),
+            "heartbeat_age_seconds": round((self.now - beat).total_seconds()),
+            "stale": self.now - beat >= STALE,
+        }
+
+    def last_run(self, running: dict[str, Any] | None) -> dict[str, Any] | None:
+        """The latest run that is not the one running now: how it ended, or that it died."""
+        query = select(SyncRun).order_by(SyncRun.started_at.desc(), SyncRun.id.desc()).limit(2)
+        for run in self.connection.execute(query):
+            current = (
+                running is not None
+                and not running["stale"]
+                and run.finished_at is None
+                and running["since"] == _iso(run.started_at)
+            )
+            if current:
+                continue
+            return {
+                "started_at": _iso(run.started_at),
+                "finished_at": _iso(run.finished_at),
+                "died": run.finished_at is None,
+                "host": run.host,
+                "pid": run.pid,
+                "mode": run.mode,
+                "exit_code": run.exit_code,
+                "stop_reason": run.stop_reason,
+                "titles_stored": run.titles_stored,
+                "titles_skipped": run.titles_skipped,
+                "requests": run.requests,
+            }
+        return None
+
+    def change_feed(self) -> dict[str, Any]:
+        """Per kind, the last day of TMDb's change feed followed and how far behind that is."""
+        through = dict(
+            self.connection.execute(
+                select(ContentChangeLog.type, func.max(ContentChangeLog.day))
+                .where(ContentChangeLog.is_completed.is_(True))
+                .group_by(ContentChangeLog.type)
+            )
+            .tuples()
+            .all()
+        )
+        yesterday = self.now.date() - timedelta(days=1)
+        return {
+            kind: None
+            if kind not in through
+            else {
+                "through": through[kind].isoformat(),
+                "lag_days": max(0, (yesterday - through[kind]).days),
+            }
+            for kind in KINDS
+        }
+
+    def skipped_by_reason(self) -> dict[str, int]:
+        """The dead-letter backlog of titles: skipped titles per reason code, commonest first."""
+        return self._grouped(
+            select(SkippedTitle.reason_code, func.count())
+            .group_by(SkippedTitle.reason_code)
+            .order_by(func.count().desc(), SkippedTitle.reason_code)
+        )
+
+    def dead_letters(self) -> dict[str, int]:
+        """People, OMDb and Trakt items that keep failing, per provider."""
+        return self._grouped(
+            select(DeadLetter.provider, func.count())
+            .group_by(DeadLetter.provider)
+            .order_by(DeadLetter.provider)
+        )
+
+    def skipped_due(self) -> int:
+        """Skipped titles whose next try is due (counted, not listed)."""
+        days = self.settings.retry_skipped_days
+        if not days:
+            return 0
+        ready = due(SkippedTitle, Backoff(timedelta(days=days)), self.now)
+        return self.connection.scalar(select(func.count()).where(ready)) or 0
+
+    def totals(self, titles: dict[str, Any], skipped: dict[str, int]) -> dict[str, Any]:
+        people = count_all(self.connection, Person)
+        enriched = count_not_null(self.connection, Person.enriched_at)
+        omdb_pending = self.connection.scalar(
+            select(func.count()).where(Content.omdb_status.is_(None), Content.imdb_id.is_not(None))
+        )
+        return {
+            "content": {kind: titles[kind].value for kind in KINDS},
+            "people": people.value,
+            "people_enriched": enriched.value,
+            "omdb_pending": omdb_pending,
+            "skipped_titles": sum(skipped.values()),
+            "skipped_due_for_retry": self.skipped_due(),
+            "estimated": people.estimated or enriched.estimated,
+        }
+
+
+def collect_status(
+    settings: Settings,
+    engine: Engine,
+    *,
+    months: bool = False,
+    since: int | None = None,
+    now: Callable[[], datetime] = utc_now,
+) -> dict[str, Any]:
+    """The status document; holds no secret (the database URL is shown password-masked).
+
+    `sync_log` lists every month with `months`, those from the year `since` on with `since`,
+    else only unfinished ones (at most OPEN_ROWS); `sync_log_omitted` says how many were left out.
+    """
+    with engine.connect() as connection:
+        report = _Report(settings, engine, connection, now())
+        titles = count_by(connection, Content.type, KINDS)
+        skipped = report.skipped_by_reason()
+        listed = report.log_rows(months, since)
+        running = report.running()
+        rows = connection.scalar(select(func.count()).select_from(ContentSyncLog)) or 0
+        document = {
+            "database": settings.safe_database_url,
+            "generated_at": report.now.isoformat(),
+            "range": {"start": str(report.first), "end": str(report.last)},
+            "progress": report.progress(titles),
+            "completion": report.completion(),
+            "quota": report.quota(),
+            "running": running,
+            "last_run": report.last_run(running),
+            "change_feed": report.change_feed(),
+            "skipped_by_reason": skipped,
+            "dead_letters": report.dead_letters(),
+            "totals": report.totals(titles, skipped),
+            "sync_log": [_log_entry(row) for row in listed],
+            "sync_log_omitted": rows - len(listed),
+        }
+    return document

@@ -44,7 +44,7 @@ def _me() -> str:
 
 def _alive(holder: str) -> bool:
     """Whether the holder's process still runs; True when it is not ours to tell."""
-    host, pid, started = _parse(holder)
+    host, pid, started = parse_holder(holder)
     if host != socket.gethostname() or pid is None:
         return True  # another machine: trust the heartbeat only
     try:
@@ -57,7 +57,7 @@ def _alive(holder: str) -> bool:
     return started is None or now is None or now == started
 
 
-def _parse(holder: str) -> tuple[str, int | None, str | None]:
+def parse_holder(holder: str) -> tuple[str, int | None, str | None]:
     """(host, pid, start time) of `host:pid[:start]`; the host itself may hold colons (IPv6)."""
     parts = holder.split(":")
     if len(parts) >= 3 and parts[-1].isdigit() and parts[-2].isdigit():

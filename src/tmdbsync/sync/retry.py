@@ -16,9 +16,9 @@ from datetime import timedelta
 from tmdbsync.sync.batch import fetch_and_store
 from tmdbsync.sync.bundle import Kind
 from tmdbsync.sync.context import SyncContext
+from tmdbsync.sync.deadletter import CAP
 
 BATCH = 20  # titles per step, so the kinds keep alternating and a spent quota is noticed
-CAP = timedelta(days=365)  # the longest wait between two tries of a title
 
 
 async def run_retry(ctx: SyncContext, kind: Kind) -> bool:

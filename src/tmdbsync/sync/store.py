@@ -470,11 +470,11 @@ class Store:
     def due_skips(
         self, kind: Kind, wait: timedelta, cap: timedelta, limit: int
     ) -> list[DiscoverItem]:
-        """Up to `limit` skipped titles of `kind` due for a retry (`_due`), tried longest ago
+        """Up to `limit` skipped titles of `kind` due for a retry (`due`), tried longest ago
         first. A title we still hold (skipped when a change-feed refresh failed) keeps its stored
         original language.
         """
-        due = _due(SkippedTitle, Backoff(wait, cap), self.now())
+        ready = due(SkippedTitle, Backoff(wait, cap), self.now())
         query = (
             select(
                 SkippedTitle.tmdb_id,
@@ -486,7 +486,7 @@ class Store:
                 Content,
                 and_(Content.type == SkippedTitle.type, Content.tmdb_id == SkippedTitle.tmdb_id),
             )
-            .where(SkippedTitle.type == kind, due)
+            .where(SkippedTitle.type == kind, ready)
             .order_by(SkippedTitle.last_tried_at, SkippedTitle.id)
             .limit(limit)
         )
@@ -623,7 +623,7 @@ class Store:
             DeadLetter.provider == provider,
             DeadLetter.type == item_type,
             DeadLetter.tmdb_id == tmdb_id,
-            ~_due(DeadLetter, backoff, self.now()),
+            ~due(DeadLetter, backoff, self.now()),
         )
         return ~waiting
 
@@ -741,7 +741,7 @@ class Store:
             )
 
 
-def _due(table: type[SkippedTitle] | type[DeadLetter], backoff: Backoff, now: datetime) -> Any:
+def due(table: type[SkippedTitle] | type[DeadLetter], backoff: Backoff, now: datetime) -> Any:
     """Rows whose wait is over: `first_wait × 2^(attempts-1)`, at most `cap`, since last tried.
 
     Written as one band per attempt count below the cap (a handful) rather than as arithmetic on

@@ -1,0 +1,115 @@
+"""How long `tmdbsync status` takes on a database decades into a backfill.
+
+    python bench/status.py [--titles 200000] [--backends sqlite,postgresql] [--runs 5]
+
+Fills a fresh SQLite file and a fresh PostgreSQL schema in bulk with SQL (tmdbsync/db/synthetic.py):
+3,000 month rows (1900-01 to 2024-12, both kinds, the last 40 of each done recently), `--titles`
+titles and as many people (half fetched). PostgreSQL is ANALYZEd, as autovacuum would, so its
+row estimates are there. Then times the report in-process (collecting and rendering at 80
+columns, and `--json`), the median of `--runs`, and the real command once in a fresh process
+(Python start-up and imports included).
+
+Goal: <= 1 s for `tmdbsync status`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+from rich.console import Console
+from sqlalchemy import text
+
+from _common import fresh_database, migrated_engine, postgres_available
+from _common import table as fmt_table
+from tmdbsync.db.synthetic import fill
+from tmdbsync.settings import YearMonth, load_settings
+from tmdbsync.status import collect_status
+from tmdbsync.status_view import render_status
+
+FIRST, LAST = YearMonth(1900, 1), YearMonth(2024, 12)
+
+
+def median_seconds(action: Callable[[], object], runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def measure(backend: str, titles: int, runs: int) -> tuple[str, ...]:
+    with fresh_database(backend) as url:
+        engine = migrated_engine(url)
+        now = datetime.now(UTC)
+        started = time.perf_counter()
+        done = {"movie": LAST, "tv": LAST.previous()}
+        fill(engine, FIRST, LAST, done, titles=titles, people=titles, now=now, recent=40)
+        if backend == "postgresql":
+            with engine.begin() as connection:
+                connection.execute(text("ANALYZE"))
+        build = time.perf_counter() - started
+        settings = load_settings(database_url=url, start=FIRST, end=LAST)
+
+        def text_report() -> None:
+            render_status(Console(file=io.StringIO(), width=80), collect_status(settings, engine))
+
+        def json_report() -> None:
+            json.dumps(collect_status(settings, engine))
+
+        text_report()  # warm the connection pool, as the real command's first query does
+        in_process = median_seconds(text_report, runs)
+        as_json = median_seconds(json_report, runs)
+        env = {"TMDBSYNC_START": str(FIRST), "TMDBSYNC_END": str(LAST), "PATH": ""}
+        started = time.perf_counter()
+        result = subprocess.run(
+            [sys.executable, "-m", "tmdbsync", "status", "--database", url],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=Path(__file__).parent,
+            check=True,
+        )
+        command = time.perf_counter() - started
+        lines = result.stdout.rstrip("\n").split("\n")
+        engine.dispose()
+    return (
+        backend,
+        f"{titles:,}",
+        f"{build:.1f} s",
+        f"{in_process * 1000:.0f} ms",
+        f"{as_json * 1000:.0f} ms",
+        f"{command * 1000:.0f} ms",
+        f"{len(lines)} x {max(len(line) for line in lines)}",
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--titles", type=int, default=200_000, help="titles and people each")
+    parser.add_argument("--backends", default="sqlite,postgresql")
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    rows: list[tuple[str, ...]] = [
+        ("backend", "titles", "build", "status", "--json", "command", "lines x cols")
+    ]
+    for backend in args.backends.split(","):
+        if backend == "postgresql" and not postgres_available():
+            print("postgresql: skipped (not reachable)")
+            continue
+        rows.append(measure(backend, args.titles, args.runs))
+    print("tmdbsync status, 3,000 month rows (median in-process; command = fresh process)")
+    print(fmt_table(rows))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,186 @@
+"""`tmdbsync status` on a database decades into a backfill: the story in 80 columns."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, insert
+from typer.testing import CliRunner
+
+from tmdbsync.cli import app
+from tmdbsync.db.models import SkippedTitle, SyncLock, SyncRun
+from tmdbsync.db.synthetic import fill
+from tmdbsync.settings import YearMonth
+
+FIRST, LAST = YearMonth(1900, 1), YearMonth(2024, 12)  # 1,500 months a kind, 3,000 rows
+NOW = datetime.now(UTC)
+RANGE_ENV = {"TMDBSYNC_START": str(FIRST), "TMDBSYNC_END": str(LAST)}
+
+
+@pytest.fixture(autouse=True)
+def _clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No settings from the developer's shell or a .env file."""
+    monkeypatch.chdir(tmp_path)
+    for name in ("OMDB_API_KEY", "TRAKT_CLIENT_ID", "TMDBSYNC_DATABASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+
+
+def status(database_url: str, *args: str, env: dict[str, str] | None = None) -> str:
+    result = CliRunner().invoke(
+        app, ["status", "--database", database_url, *args], env=RANGE_ENV | (env or {})
+    )
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def lines_of(text: str) -> list[str]:
+    return text.rstrip("\n").split("\n")
+
+
+def test_decades_done_fit_in_40_lines_of_80_columns(engine: Engine, database_url: str) -> None:
+    fill(engine, FIRST, LAST, {"movie": LAST, "tv": LAST}, titles=20_000, people=3_000, now=NOW)
+    text = status(database_url)
+    lines = lines_of(text)
+    assert len(lines) <= 40, text
+    assert max(len(line) for line in lines) <= 80, text
+    assert "movies  1,500 of 1,500 100.0 %     16,000 titles  complete" in text
+    assert "TV      1,500 of 1,500 100.0 %      4,000 titles  complete" in text
+    assert "1900–2024  every month done" in text
+    assert "People:   3,000 (1,500 fetched)" in text
+    assert "Sync log" not in text, "the month table only when asked for"
+
+
+def test_a_backfill_under_way_shows_percentages_picture_and_time_to_go(
+    engine: Engine, database_url: str
+) -> None:
+    done = {"movie": YearMonth(1987, 6), "tv": YearMonth(1962, 2)}
+    fill(engine, FIRST, LAST, done, titles=500, now=NOW, recent=28)
+    text = status(database_url)
+    # movies: 1900-01..1987-06 = 1,050 months done; TV: 1900-01..1962-02 = 746
+    assert "movies  1,050 of 1,500  70.0 %" in text
+    assert "TV        746 of 1,500  49.7 %" in text
+    # 28 months done over 14 days with requests: 2 a day; 450 and 754 months to go
+    assert "at 1987-07  ≈ 225 days" in text and "at 1962-03  ≈ 377 days" in text
+    assert "  1960  ############ ############ ##mmmmmmmmmm mmmmmmmmmmmm mmmmmmmmmmmm" in text
+    assert "1965–1984  movies done, TV not" in text and "1990–2024  not started" in text
+    report = json.loads(status(database_url, "--json"))
+    movie = report["progress"]["movie"]
+    assert (movie["months_done"], movie["months_in_range"], movie["percent_done"]) == (
+        1050,
+        1500,
+        70.0,
+    )
+    assert (movie["months_per_request_day"], movie["days_to_finish"]) == (2.0, 225.0)
+    assert report["completion"]["tv"]["1962"] == "##" + "." * 10
+
+
+def test_json_is_bounded_and_lists_every_month_only_when_asked(
+    engine: Engine, database_url: str
+) -> None:
+    fill(engine, FIRST, LAST, {"movie": LAST, "tv": YearMonth(2024, 11)}, now=NOW)
+    text = status(database_url, "--json")
+    assert len(text) < 25_000, "no 3,000-month listing by default"
+    report = json.loads(text)
+    assert [(r["type"], r["year"], r["month"]) for r in report["sync_log"]] == [("tv", 2024, 12)]
+    assert report["sync_log_omitted"] == 2_999
+    every = json.loads(status(database_url, "--json", "--months"))
+    assert len(every["sync_log"]) == 3_000 and every["sync_log_omitted"] == 0
+    assert len(every["completion"]["movie"]) == 125
+
+
+def test_months_and_since_print_the_month_table(engine: Engine, database_url: str) -> None:
+    fill(engine, YearMonth(2020, 1), LAST, {"movie": LAST, "tv": LAST}, now=NOW)
+    env = {"TMDBSYNC_START": "2020-01"}
+    since = status(database_url, "--since", "2024", env=env)
+    assert "Sync log" in since and "2024-01" in since and "2023-12" not in since
+    every = status(database_url, "--months", env=env)
+    assert "2020-01" in every and "2023-12" in every
+
+
+def test_a_running_sync_and_the_last_run_are_named(engine: Engine, database_url: str) -> None:
+    fill(engine, FIRST, LAST, {"movie": LAST, "tv": LAST}, now=NOW)
+    started = NOW - timedelta(minutes=42)
+    with engine.begin() as connection:
+        connection.execute(
+            insert(SyncRun),
+            [
+                _run(NOW - timedelta(days=1), finished=True, host="cron-box", pid=7),
+                _run(started, finished=False, host="cron-box", pid=4242),
+            ],
+        )
+        connection.execute(
+            insert(SyncLock).values(name="sync", holder="cron-box:4242", heartbeat_at=NOW)
+        )
+    text = status(database_url)
+    assert f"Running:  yes, cron-box:4242 since {started:%Y-%m-%d %H:%M} UTC" in text
+    yesterday = NOW - timedelta(days=1)
+    assert f"Last run: {yesterday:%Y-%m-%d %H:%M} UTC for 41 min: exit 0, quota spent" in text
+    assert "\n          812 titles stored, 3 skipped, 1,000 requests\n" in text
+    report = json.loads(status(database_url, "--json"))
+    assert report["last_run"]["pid"] == 7 and report["running"]["holder"] == "cron-box:4242"
+
+
+def test_a_run_that_died_is_shown_as_such(engine: Engine, database_url: str) -> None:
+    fill(engine, FIRST, LAST, {"movie": LAST, "tv": LAST}, now=NOW)
+    with engine.begin() as connection:
+        connection.execute(insert(SyncRun), [_run(NOW, finished=False, host="box", pid=9)])
+    text = status(database_url)
+    assert "Running:  no" in text and "died (no end recorded)" in text
+
+
+def test_skipped_titles_are_grouped_by_reason_with_those_due(
+    engine: Engine, database_url: str
+) -> None:
+    fill(engine, FIRST, LAST, {"movie": LAST, "tv": LAST}, now=NOW)
+    old, fresh = NOW - timedelta(days=40), NOW - timedelta(days=1)
+    rows = [
+        _skip(1, "not_found", old),
+        _skip(2, "not_found", fresh),
+        _skip(3, "not_found", old),
+        _skip(4, "unusable", fresh),
+    ]
+    with engine.begin() as connection:
+        connection.execute(insert(SkippedTitle), rows)
+    text = status(database_url)
+    assert "Skipped:  4 titles (3 not_found, 1 unusable), 2 due for retry" in text
+
+
+def test_quota_rows_only_for_configured_providers(engine: Engine, database_url: str) -> None:
+    fill(engine, FIRST, LAST, {"movie": LAST, "tv": LAST}, now=NOW)
+    plain = status(database_url)
+    assert "TMDb   movies 500 of 500" in plain
+    assert "OMDb" not in plain and "Trakt" not in plain
+    keys = {"OMDB_API_KEY": "omdb-canary-1", "TRAKT_CLIENT_ID": "trakt-canary-2"}
+    keyed = status(database_url, env=keys)
+    assert "OMDb   movies 0 of 500" in keyed and "Trakt  movies 0 of 500" in keyed
+    assert "canary" not in keyed + status(database_url, "--json", env=keys)
+
+
+def _run(started: datetime, *, finished: bool, host: str, pid: int) -> dict[str, object]:
+    return {
+        "started_at": started,
+        "finished_at": started + timedelta(minutes=41) if finished else None,
+        "host": host,
+        "pid": pid,
+        "mode": "once",
+        "exit_code": 0 if finished else None,
+        "stop_reason": "quota spent" if finished else None,
+        "titles_stored": 812,
+        "titles_skipped": 3,
+        "requests": 1000,
+    }
+
+
+def _skip(tmdb_id: int, code: str, tried: datetime) -> dict[str, object]:
+    return {
+        "type": "movie",
+        "tmdb_id": tmdb_id,
+        "reason": f"{code}: detail",
+        "reason_code": code,
+        "first_seen_at": tried,
+        "attempts": 1,
+        "last_tried_at": tried,
+    }
