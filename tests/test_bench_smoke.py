@@ -14,6 +14,7 @@ RUNS = {
     "requests_per_title": ["--start", "2024-01", "--end", "2024-01", "--scale", "0.2"],
     "throughput": ["--seconds-slow", "1.5", "--seconds-fast", "1.5"],
     "ingest": ["--movies", "20", "--shows", "10", "--store-only", "10", "--backends", "sqlite"],
+    "hostile_bodies": ["--size-mb", "4", "--cap-mb", "1", "--skip-httpx"],
 }
 
 
