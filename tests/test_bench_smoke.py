@@ -15,6 +15,7 @@ RUNS = {
     "throughput": ["--seconds-slow", "1.5", "--seconds-fast", "1.5"],
     "ingest": ["--movies", "20", "--shows", "10", "--store-only", "10", "--backends", "sqlite"],
     "status": ["--titles", "1000", "--backends", "sqlite", "--runs", "1"],
+    "hostile_bodies": ["--size-mb", "4", "--cap-mb", "1", "--skip-httpx"],
 }
 
 
