@@ -14,6 +14,7 @@ from tmdbsync.cli import app
 from tmdbsync.db.models import SkippedTitle, SyncLock, SyncRun
 from tmdbsync.db.synthetic import fill
 from tmdbsync.settings import YearMonth
+from tmdbsync.sync.lock import RunLock
 
 FIRST, LAST = YearMonth(1900, 1), YearMonth(2024, 12)  # 1,500 months a kind, 3,000 rows
 NOW = datetime.now(UTC)
@@ -121,6 +122,19 @@ def test_a_running_sync_and_the_last_run_are_named(engine: Engine, database_url:
     assert "\n          812 titles stored, 3 skipped, 1,000 requests\n" in text
     report = json.loads(status(database_url, "--json"))
     assert report["last_run"]["pid"] == 7 and report["running"]["holder"] == "cron-box:4242"
+
+
+def test_the_lock_of_a_real_sync_names_this_process(engine: Engine, database_url: str) -> None:
+    fill(engine, FIRST, LAST, {"movie": LAST, "tv": LAST}, now=NOW)
+    lock = RunLock(engine)
+    lock.acquire()
+    try:
+        running = json.loads(status(database_url, "--json"))["running"]
+        assert running["holder"] == lock.holder and not running["stale"]
+        assert f"Running:  yes, {lock.holder}" in status(database_url)
+    finally:
+        lock.release()
+    assert "Running:  no" in status(database_url)
 
 
 def test_a_run_that_died_is_shown_as_such(engine: Engine, database_url: str) -> None:

@@ -98,10 +98,8 @@ def _progress(console: Console, report: dict[str, Any]) -> None:
         if days == 0:
             outlook = "complete"
         else:
-            at = f"at {p['working_on'] or 'the start'}"
-            outlook = (
-                f"{at}  ? (no month done lately)" if days is None else f"{at}  ≈ {_days(days)}"
-            )
+            pace = "pace unknown" if days is None else f"≈ {_days(days)}"
+            outlook = f"at {p['working_on'] or 'start'}  {pace}"
         console.print(
             f"  {NAMES[kind]:<6} {_n(p['months_done']):>6} of {_n(p['months_in_range'])} "
             f"{p['percent_done']:5.1f} %  {_n(p['titles'], p['titles_estimated']):>9} titles  "
