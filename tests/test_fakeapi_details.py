@@ -6,6 +6,7 @@ import httpx
 import pytest
 
 from tmdbsync.fakeapi import Catalogue, FakeApi
+from tmdbsync.fakeapi.titles import TitleCore
 
 
 @pytest.fixture(scope="module")
@@ -122,8 +123,8 @@ def test_people_are_shared_and_consistent(tmdb: httpx.Client, fake_api: FakeApi)
 
 
 def test_images_and_videos_follow_language_params(tmdb: httpx.Client, fake_api: FakeApi) -> None:
-    def has_mixed(core: object) -> bool:
-        images = fake_api.catalogue.movie_part(core.id, "images")  # type: ignore[attr-defined]
+    def has_mixed(core: TitleCore) -> bool:
+        images = fake_api.catalogue.movie_part(core.id, "images")
         return images is not None and len({i["iso_639_1"] for i in images["backdrops"]}) > 2
 
     movie = fake_api.catalogue.find("movie", has_mixed, start=(2012, 1))

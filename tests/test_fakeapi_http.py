@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from typing import Any
 
 import httpx
 import pytest
@@ -15,12 +16,13 @@ def test_auth_by_api_key_or_bearer(fake_api: FakeApi) -> None:
     assert httpx.get(url, params={"api_key": fake_api.tmdb_api_key}).status_code == 200
     bearer = {"Authorization": f"Bearer {fake_api.tmdb_access_token}"}
     assert httpx.get(url, headers=bearer).status_code == 200
-    for kwargs in (
+    refused: list[dict[str, Any]] = [
         {},
         {"params": {"api_key": "wrong"}},
         {"headers": {"Authorization": "Bearer wrong"}},
-    ):
-        response = httpx.get(url, **kwargs)  # type: ignore[arg-type]
+    ]
+    for kwargs in refused:
+        response = httpx.get(url, **kwargs)
         assert response.status_code == 401
         assert response.json() == {
             "success": False,

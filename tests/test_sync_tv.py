@@ -194,5 +194,7 @@ def test_a_refused_speculative_season_append_falls_back_to_plain_appends(
     _store_show(fake_settings(fake_api, sqlite_database_url), sqlite_engine, tv_id, None)
     assert endpoint_counts(fake_api)["tv/{id}"] == 3  # refused, plain, then the seasons
     seasons = scalar(sqlite_engine, "select count(*) from content_season")
-    assert seasons == len(catalogue.plan(tv_id).seasons)  # type: ignore[union-attr]
+    plan = catalogue.plan(tv_id)
+    assert plan is not None
+    assert seasons == len(plan.seasons)
     assert scalar(sqlite_engine, "select count(*) from episode") > 0
