@@ -6,6 +6,7 @@ import contextlib
 import socket
 import struct
 import threading
+from collections.abc import Callable
 from types import TracebackType
 
 
@@ -83,10 +84,11 @@ def _pump(source: socket.socket, sink: socket.socket) -> None:
 def _reset(sock: socket.socket) -> None:
     """Drop the connection at once: shut down first (closing alone leaves a socket that another
     thread is reading from open), then close with a reset (SO_LINGER 0)."""
-    for step in (
+    steps: tuple[Callable[[], None], ...] = (
         lambda: sock.shutdown(socket.SHUT_RDWR),
         lambda: sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0)),
         sock.close,
-    ):
+    )
+    for step in steps:
         with contextlib.suppress(OSError):
             step()

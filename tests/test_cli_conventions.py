@@ -41,7 +41,8 @@ def test_the_installed_command_prints_its_version(tmp_path: Path) -> None:
     result = subprocess.run(
         [str(command), "--version"], capture_output=True, text=True, timeout=60, check=False
     )
-    assert result.returncode == 0 and result.stdout.startswith("tmdbsync "), result.stderr
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("tmdbsync "), result.stdout
 
 
 @pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
@@ -49,7 +50,8 @@ def test_completion_scripts_are_generated(shell: str) -> None:
     result = CliRunner().invoke(
         app, [], prog_name="tmdbsync", env={"_TMDBSYNC_COMPLETE": f"source_{shell}"}
     )
-    assert result.exit_code == 0 and "_TMDBSYNC_COMPLETE" in result.stdout, result.output
+    assert result.exit_code == 0, result.output
+    assert "_TMDBSYNC_COMPLETE" in result.stdout, result.output
 
 
 def test_completion_completes_command_names() -> None:
@@ -76,7 +78,8 @@ def test_database_option_takes_a_file_path_or_url(tmp_path: Path, command: list[
 def test_every_database_command_has_the_shared_options() -> None:
     for command in (["status"], ["config"], ["db", "upgrade"], ["demo"]):
         text = invoke(*command, "--help", env={"COLUMNS": "200"})
-        assert "--database" in text and "--env-file" in text, command
+        assert "--database" in text, command
+        assert "--env-file" in text, command
 
 
 def test_config_names_each_source_and_hides_secrets(tmp_path: Path) -> None:
@@ -97,7 +100,8 @@ def test_config_names_each_source_and_hides_secrets(tmp_path: Path) -> None:
     assert rows["TMDBSYNC_PEOPLE"][1:] == ["all", "env", "file", str(env_file)]
     assert rows["TMDB_API_KEY"][1:] == ["(set,", "hidden)", "env", "file", str(env_file)]
     assert rows["TMDBSYNC_HTTP_TIMEOUT"][1:] == ["30.0", "default"]
-    assert SECRET not in text and "pw-canary" not in text
+    assert SECRET not in text
+    assert "pw-canary" not in text
 
 
 def test_config_reads_dot_env_in_the_working_directory(tmp_path: Path) -> None:
@@ -108,4 +112,5 @@ def test_config_reads_dot_env_in_the_working_directory(tmp_path: Path) -> None:
 
 def test_a_missing_env_file_is_a_usage_error(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["config", "--env-file", str(tmp_path / "nope.env")])
-    assert result.exit_code == 2 and "nope.env" in result.output
+    assert result.exit_code == 2
+    assert "nope.env" in result.output

@@ -37,7 +37,9 @@ def clean(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 
 def one_error_line(stderr: str) -> str:
     """The single `error:` line of stderr; fails on a traceback or a second line."""
-    assert "Traceback" not in stderr and "[SQL" not in stderr and "parameters" not in stderr
+    assert "Traceback" not in stderr
+    assert "[SQL" not in stderr
+    assert "parameters" not in stderr
     lines = [line for line in stderr.splitlines() if line.strip()]
     assert len(lines) == 1, stderr
     assert lines[0].startswith("error: ")
@@ -65,7 +67,8 @@ def test_each_bad_database_url_is_one_line_with_a_hint(
     result = runner.invoke(app, command)
     assert result.exit_code == 2, result.output
     line = one_error_line(result.stderr)
-    assert hint in line and "TMDBSYNC_DATABASE_URL" in line
+    assert hint in line
+    assert "TMDBSYNC_DATABASE_URL" in line
     assert PASSWORD not in result.output
     assert list(tmp_path.iterdir()) == [], "a file was created"
 
@@ -78,7 +81,8 @@ def test_status_on_a_missing_file_is_exit_2_and_creates_nothing(
     result = runner.invoke(app, ["status"])
     assert result.exit_code == 2
     assert str(missing) in one_error_line(result.stderr)
-    assert not missing.exists() and list(tmp_path.iterdir()) == []
+    assert not missing.exists()
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_status_names_the_database_it_read(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -102,8 +106,10 @@ def test_demo_refuses_a_file_it_did_not_create(tmp_path: Path) -> None:
         result = runner.invoke(app, ["demo", "--pages", "1", "--database", str(target)])
         assert result.exit_code == 2
         line = one_error_line(result.stderr)
-        assert "not created by the demo" in line and "--force" in line
-    assert notes.read_text() == "my notes\n" and mirror.read_bytes() == before
+        assert "not created by the demo" in line
+        assert "--force" in line
+    assert notes.read_text() == "my notes\n"
+    assert mirror.read_bytes() == before
 
 
 def test_demo_replaces_its_own_file_and_any_file_with_force(tmp_path: Path) -> None:
@@ -159,7 +165,8 @@ def test_verbose_adds_the_traceback(monkeypatch: pytest.MonkeyPatch, tmp_path: P
     monkeypatch.setenv("TMDBSYNC_DATABASE_URL", f"sqlite:///{tmp_path}")
     result = runner.invoke(app, ["sync", "-v"])
     assert result.exit_code == 2
-    assert "Traceback" in result.stderr and "error: " in result.stderr.splitlines()[-1]
+    assert "Traceback" in result.stderr
+    assert "error: " in result.stderr.splitlines()[-1]
 
 
 def test_a_redirecting_api_stops_the_sync_with_one_line(fake_api: FakeApi, tmp_path: Path) -> None:
@@ -168,7 +175,8 @@ def test_a_redirecting_api_stops_the_sync_with_one_line(fake_api: FakeApi, tmp_p
     result = cli("sync", "--no-tv", "--max-pages", "1", env=env, cwd=tmp_path)
     assert result.returncode == 2
     line = one_error_line(result.stderr)
-    assert "moved.example" in line and "TMDB_BASE_URL" in line
+    assert "moved.example" in line
+    assert "TMDB_BASE_URL" in line
     assert fake_api.tmdb_api_key not in result.stderr + result.stdout
     assert fake_api.stats()["tmdb"] == 1
 

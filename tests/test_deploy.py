@@ -46,7 +46,8 @@ def test_dockerfile_runs_a_real_command_as_a_non_root_user() -> None:
     assert re.search(r"^USER (?!root)\w+$", text, re.M), "not root"
     entry = json.loads(re.search(r"^ENTRYPOINT (.+)$", text, re.M).group(1))  # type: ignore[union-attr]
     command = json.loads(re.search(r"^CMD (.+)$", text, re.M).group(1))  # type: ignore[union-attr]
-    assert entry == ["tmdbsync"] and command == ["sync", "--forever"]
+    assert entry == ["tmdbsync"]
+    assert command == ["sync", "--forever"]
     assert_real_command(command)
 
 
@@ -58,7 +59,8 @@ def test_dockerfile_copies_what_pip_install_needs_and_sets_only_real_settings() 
             assert (root / source).exists(), source
     assert "pip install ." in text
     names = set(re.findall(r"^ENV (TMDB\w+)=", text, re.M))
-    assert names and names <= SETTINGS_NAMES
+    assert names
+    assert names <= SETTINGS_NAMES
 
 
 def test_compose_runs_postgres_with_a_volume_and_names_real_settings() -> None:
@@ -99,7 +101,8 @@ def test_systemd_units_verify(tmp_path: Path) -> None:
     installed = Path(sys.executable).parent / "tmdbsync"
     service = (DEPLOY / "tmdbsync.service").read_text()
     exec_start = re.search(r"^ExecStart=(\S+) (.+)$", service, re.M)
-    assert exec_start is not None and exec_start.group(1) == "/usr/local/bin/tmdbsync"
+    assert exec_start is not None
+    assert exec_start.group(1) == "/usr/local/bin/tmdbsync"
     assert_real_command(exec_start.group(2).split())
     (tmp_path / "tmdbsync.service").write_text(service.replace(exec_start.group(1), str(installed)))
     shutil.copy(DEPLOY / "tmdbsync.timer", tmp_path)

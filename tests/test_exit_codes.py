@@ -54,11 +54,13 @@ def test_a_spent_quota_is_a_normal_stop_and_json_prints_the_run(
     assert result.returncode == 0, result.stderr
     document = json.loads(result.stdout)
     assert set(document) >= FIELDS
-    assert document["exit_code"] == 0 and document["stop_reason"] == "daily quota spent"
+    assert document["exit_code"] == 0
+    assert document["stop_reason"] == "daily quota spent"
     assert document["titles_stored"] > 0
     assert document["requests"]["tmdb"] == {"movie": 15, "tv": 15}
     [row] = runs(engine)
-    assert row.summary is not None and json.loads(row.summary) == document
+    assert row.summary is not None
+    assert json.loads(row.summary) == document
     assert row.requests == requests_of(document)
 
 
@@ -78,8 +80,10 @@ def test_an_unreachable_tmdb_exits_3_with_one_short_stop_line(
     assert "Traceback" not in result.stderr
     assert_fits_80_columns(result.stdout)
     [row] = runs(engine)
-    assert row.exit_code == 3 and row.stop_reason is not None
-    assert "\n" not in row.stop_reason and len(row.stop_reason) <= 160
+    assert row.exit_code == 3
+    assert row.stop_reason is not None
+    assert "\n" not in row.stop_reason
+    assert len(row.stop_reason) <= 160
 
 
 def test_tmdb_answering_5xx_to_every_request_exits_3(
@@ -91,8 +95,10 @@ def test_tmdb_answering_5xx_to_every_request_exits_3(
 
     assert result.returncode == 3, result.stderr
     document = json.loads(result.stdout)
-    assert document["exit_code"] == 3 and document["titles_stored"] == 0
-    assert "HTTP 5" in document["stop_reason"] and "\n" not in document["stop_reason"]
+    assert document["exit_code"] == 3
+    assert document["titles_stored"] == 0
+    assert "HTTP 5" in document["stop_reason"]
+    assert "\n" not in document["stop_reason"]
     assert fake_api.stats()["tmdb"] > 0
     assert [row.exit_code for row in runs(engine)] == [3]
 
@@ -110,5 +116,6 @@ def test_another_sync_holding_the_lock_exits_4(
     result = run_cli(["sync"], env_for(fake_api, url), tmp_path)
 
     assert result.returncode == 4, result.stderr
-    assert holder in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert holder in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
     assert fake_api.stats()["tmdb"] == 0

@@ -70,7 +70,8 @@ def test_forever_sleeps_to_the_quota_reset_runs_again_and_stops_on_sigterm(
         )
     )
 
-    assert code == 0 and summary.stop_reason == "daily quota spent"
+    assert code == 0
+    assert summary.stop_reason == "daily quota spent"
     midnight = datetime(2026, 3, 11, tzinfo=UTC)
     (first_at, first), (second_at, second) = clock.slept
     assert first_at + timedelta(seconds=first) == midnight + AFTER_RESET

@@ -37,10 +37,12 @@ def test_redirect_to_another_host_is_refused_naming_the_host_not_the_key(
     target = f"https://elsewhere.example/3{GENRES}?api_key={TMDB_KEY}"
     fake_api.script(GENRES, [redirect(target, 301)])
     error = refused(fake_api, ledger, RedirectRefused)
-    assert "elsewhere.example" in str(error) and "TMDB_BASE_URL" in str(error)
+    assert "elsewhere.example" in str(error)
+    assert "TMDB_BASE_URL" in str(error)
     assert "\n" not in str(error)
     assert not any(TMDB_KEY in text for text in texts_of(error))
-    assert requests_served(fake_api) == 1 and ledger.used("movie") == 1
+    assert requests_served(fake_api) == 1
+    assert ledger.used("movie") == 1
 
 
 def test_a_chain_of_redirects_costs_one_request_and_is_counted_once(
@@ -49,7 +51,8 @@ def test_a_chain_of_redirects_costs_one_request_and_is_counted_once(
     for path, answer in redirect_chain(f"/3{GENRES}", hops=15):
         fake_api.script(path, [answer])
     error = refused(fake_api, ledger, RedirectRefused)
-    assert "HTTP 302" in str(error) and "127.0.0.1" in str(error)
+    assert "HTTP 302" in str(error)
+    assert "127.0.0.1" in str(error)
     assert requests_served(fake_api) == 1, "a hop was followed"
     assert ledger.used("movie") == 1
 
@@ -83,7 +86,8 @@ def test_a_body_over_the_cap_is_refused_before_it_is_in_memory(
     fake_api.script(GENRES, [body])
     client = api(fake_api, ledger, max_body_bytes=CAP)
     error, peak = peak_while(lambda: asyncio.run(fetch(client)))
-    assert isinstance(error, ResponseTooLarge) and isinstance(error, BadPayload)
+    assert isinstance(error, ResponseTooLarge)
+    assert isinstance(error, BadPayload)
     assert "TMDBSYNC_MAX_RESPONSE_MB=1" in str(error)
     decoded = int(str(error).split("refused after ")[1].split()[0].replace(",", ""))
     assert CAP < decoded <= CAP + STEP, "decoding went on past the cap"

@@ -74,7 +74,8 @@ def test_json_log_lines_parse_and_carry_the_documented_fields(
     for event, fields in EVENT_FIELDS.items():
         assert event in seen, sorted(seen)
         assert fields <= set(seen[event]), (event, seen[event])
-    assert seen["page_done"]["skipped"] == 1 and seen["title_skipped"]["kind"] == "movie"
+    assert seen["page_done"]["skipped"] == 1
+    assert seen["title_skipped"]["kind"] == "movie"
     assert seen["quota_spent"]["reason"] == "daily quota spent"
     assert str(seen["request"]["status"]).startswith("HTTP ")
     assert seen["run_finished"]["exit_code"] == 0

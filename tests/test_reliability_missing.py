@@ -176,9 +176,13 @@ def test_omdb_refusing_one_title_marks_it_and_goes_on(engine: Engine) -> None:
                 .tuples()
                 .all()
             )
-            dead = connection.execute(
-                select(DeadLetter.provider, DeadLetter.reason_code, DeadLetter.attempts)
-            ).all()
+            dead = (
+                connection.execute(
+                    select(DeadLetter.provider, DeadLetter.reason_code, DeadLetter.attempts)
+                )
+                .tuples()
+                .all()
+            )
         assert dead == [("omdb", "rejected", 1)] * 2, dead
         assert statuses.get(None) == 2, "every other title got its OMDb answer"
 

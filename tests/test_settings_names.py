@@ -58,8 +58,10 @@ def test_empty_or_blank_keys_count_as_missing(monkeypatch: pytest.MonkeyPatch, b
     for name in ("TMDB_API_KEY", "TMDB_ACCESS_TOKEN", "OMDB_API_KEY", "TRAKT_CLIENT_ID"):
         monkeypatch.setenv(name, blank)
     settings = load_settings()
-    assert settings.tmdb_api_key is None and settings.omdb_api_key is None
-    assert settings.trakt_client_id is None and settings.secrets() == []
+    assert settings.tmdb_api_key is None
+    assert settings.omdb_api_key is None
+    assert settings.trakt_client_id is None
+    assert settings.secrets() == []
     with pytest.raises(ConfigError, match="TMDB_API_KEY"):
         settings.require_tmdb_auth()
 
@@ -67,7 +69,8 @@ def test_empty_or_blank_keys_count_as_missing(monkeypatch: pytest.MonkeyPatch, b
 def test_keys_are_stripped(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TMDB_API_KEY", "  abc123 \n")
     settings = load_settings(omdb_api_key=" o-key ")
-    assert settings.tmdb_api_key is not None and settings.omdb_api_key is not None
+    assert settings.tmdb_api_key is not None
+    assert settings.omdb_api_key is not None
     assert settings.tmdb_api_key.get_secret_value() == "abc123"
     assert settings.omdb_api_key.get_secret_value() == "o-key"
 
@@ -82,17 +85,21 @@ def test_a_misspelt_name_is_warned_about_with_the_closest_one(
         load_settings()
     lines = [record.getMessage() for record in caplog.records]
     assert len(lines) == 2, lines
-    assert "TMDBSYNC_STRAT" in lines[1] and "did you mean TMDBSYNC_START?" in lines[1]
-    assert "TMDBSYNC_MOVIESHARE" in lines[0] and "TMDBSYNC_MOVIE_SHARE" in lines[0]
+    assert "TMDBSYNC_STRAT" in lines[1]
+    assert "did you mean TMDBSYNC_START?" in lines[1]
+    assert "TMDBSYNC_MOVIESHARE" in lines[0]
+    assert "TMDBSYNC_MOVIE_SHARE" in lines[0]
 
 
 def test_database_password_hidden_in_repr_and_in_errors(monkeypatch: pytest.MonkeyPatch) -> None:
     url = f"postgresql+psycopg://me:{PASSWORD}@db.example/mirror"
     monkeypatch.setenv("TMDBSYNC_DATABASE_URL", url)
     settings = load_settings()
-    assert PASSWORD not in repr(settings) and PASSWORD not in str(settings)
+    assert PASSWORD not in repr(settings)
+    assert PASSWORD not in str(settings)
     assert PASSWORD not in settings.safe_database_url
     monkeypatch.setenv("TMDBSYNC_DATABASE_URL", url.replace("+psycopg", "+psycopg2"))
     with pytest.raises(ConfigError) as caught:
         load_settings()
-    assert PASSWORD not in str(caught.value) and "me:***@db.example" in str(caught.value)
+    assert PASSWORD not in str(caught.value)
+    assert "me:***@db.example" in str(caught.value)

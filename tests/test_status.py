@@ -64,9 +64,11 @@ def test_a_backfill_under_way_shows_percentages_picture_and_time_to_go(
     assert "movies  1,050 of 1,500  70.0 %" in text
     assert "TV        746 of 1,500  49.7 %" in text
     # 28 months done over 14 days with requests: 2 a day; 450 and 754 months to go
-    assert "at 1987-07  ≈ 225 days" in text and "at 1962-03  ≈ 377 days" in text
+    assert "at 1987-07  ≈ 225 days" in text
+    assert "at 1962-03  ≈ 377 days" in text
     assert "  1960  ############ ############ ##mmmmmmmmmm mmmmmmmmmmmm mmmmmmmmmmmm" in text
-    assert "1965–1984  movies done, TV not" in text and "1990–2024  not started" in text
+    assert "1965–1984  movies done, TV not" in text
+    assert "1990–2024  not started" in text
     report = json.loads(status(database_url, "--json"))
     movie = report["progress"]["movie"]
     assert (movie["months_done"], movie["months_in_range"], movie["percent_done"]) == (
@@ -88,7 +90,8 @@ def test_json_is_bounded_and_lists_every_month_only_when_asked(
     assert [(r["type"], r["year"], r["month"]) for r in report["sync_log"]] == [("tv", 2024, 12)]
     assert report["sync_log_omitted"] == 2_999
     every = json.loads(status(database_url, "--json", "--months"))
-    assert len(every["sync_log"]) == 3_000 and every["sync_log_omitted"] == 0
+    assert len(every["sync_log"]) == 3_000
+    assert every["sync_log_omitted"] == 0
     assert len(every["completion"]["movie"]) == 125
 
 
@@ -96,9 +99,12 @@ def test_months_and_since_print_the_month_table(engine: Engine, database_url: st
     fill(engine, YearMonth(2020, 1), LAST, {"movie": LAST, "tv": LAST}, now=NOW)
     env = {"TMDBSYNC_START": "2020-01"}
     since = status(database_url, "--since", "2024", env=env)
-    assert "Sync log" in since and "2024-01" in since and "2023-12" not in since
+    assert "Sync log" in since
+    assert "2024-01" in since
+    assert "2023-12" not in since
     every = status(database_url, "--months", env=env)
-    assert "2020-01" in every and "2023-12" in every
+    assert "2020-01" in every
+    assert "2023-12" in every
 
 
 def test_a_running_sync_and_the_last_run_are_named(engine: Engine, database_url: str) -> None:
@@ -121,7 +127,8 @@ def test_a_running_sync_and_the_last_run_are_named(engine: Engine, database_url:
     assert f"Last run: {yesterday:%Y-%m-%d %H:%M} UTC for 41 min: exit 0, quota spent" in text
     assert "\n          812 titles stored, 3 skipped, 1,000 requests\n" in text
     report = json.loads(status(database_url, "--json"))
-    assert report["last_run"]["pid"] == 7 and report["running"]["holder"] == "cron-box:4242"
+    assert report["last_run"]["pid"] == 7
+    assert report["running"]["holder"] == "cron-box:4242"
 
 
 def test_the_lock_of_a_real_sync_names_this_process(engine: Engine, database_url: str) -> None:
@@ -130,7 +137,8 @@ def test_the_lock_of_a_real_sync_names_this_process(engine: Engine, database_url
     lock.acquire()
     try:
         running = json.loads(status(database_url, "--json"))["running"]
-        assert running["holder"] == lock.holder and not running["stale"]
+        assert running["holder"] == lock.holder
+        assert not running["stale"]
         assert f"Running:  yes, {lock.holder}" in status(database_url)
     finally:
         lock.release()
@@ -142,7 +150,8 @@ def test_a_run_that_died_is_shown_as_such(engine: Engine, database_url: str) -> 
     with engine.begin() as connection:
         connection.execute(insert(SyncRun), [_run(NOW, finished=False, host="box", pid=9)])
     text = status(database_url)
-    assert "Running:  no" in text and "died (no end recorded)" in text
+    assert "Running:  no" in text
+    assert "died (no end recorded)" in text
 
 
 def test_skipped_titles_are_grouped_by_reason_with_those_due(
@@ -166,10 +175,12 @@ def test_quota_rows_only_for_configured_providers(engine: Engine, database_url: 
     fill(engine, FIRST, LAST, {"movie": LAST, "tv": LAST}, now=NOW)
     plain = status(database_url)
     assert "TMDb   movies 500 of 500" in plain
-    assert "OMDb" not in plain and "Trakt" not in plain
+    assert "OMDb" not in plain
+    assert "Trakt" not in plain
     keys = {"OMDB_API_KEY": "omdb-canary-1", "TRAKT_CLIENT_ID": "trakt-canary-2"}
     keyed = status(database_url, env=keys)
-    assert "OMDb   movies 0 of 500" in keyed and "Trakt  movies 0 of 500" in keyed
+    assert "OMDb   movies 0 of 500" in keyed
+    assert "Trakt  movies 0 of 500" in keyed
     assert "canary" not in keyed + status(database_url, "--json", env=keys)
 
 

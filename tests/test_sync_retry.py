@@ -19,9 +19,9 @@ from tmdbsync.db.models import Content, SkippedTitle
 from tmdbsync.fakeapi import FakeApi, LangOpts, ScriptedResponse
 from tmdbsync.settings import Settings
 from tmdbsync.status import collect_status
+from tmdbsync.sync.deadletter import CAP
 from tmdbsync.sync.fetch import BASE_APPENDS, language_params
 from tmdbsync.sync.progress import RichProgress
-from tmdbsync.sync.retry import CAP
 from tmdbsync.sync.store import Store
 
 DAY1 = date(2024, 6, 1)  # January 2024 is an old month: no daily re-scan lists it again

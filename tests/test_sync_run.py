@@ -39,7 +39,8 @@ def test_a_finished_run_records_its_outcome_counts_and_summary(
     summary = run(fake_settings(fake_api, database_url, tmdb_daily_quota=40), engine)
 
     [row] = runs(engine)
-    assert row.finished_at is not None and row.started_at <= row.finished_at
+    assert row.finished_at is not None
+    assert row.started_at <= row.finished_at
     assert (row.mode, row.exit_code, row.pid) == ("once", 0, os.getpid())
     assert row.stop_reason == "daily quota spent"
     assert row.titles_stored == summary.titles_stored > 0
@@ -47,7 +48,8 @@ def test_a_finished_run_records_its_outcome_counts_and_summary(
     assert row.requests == spent(engine) > 0
     assert row.summary is not None
     document = json.loads(row.summary)
-    assert document["exit_code"] == 0 and document["run_id"] == row.id
+    assert document["exit_code"] == 0
+    assert document["run_id"] == row.id
     assert document["requests"]["tmdb"]["movie"] + document["requests"]["tmdb"]["tv"] == 40
     assert document["kinds"]["movie"]["titles"] == summary.movie.titles
 
@@ -76,7 +78,9 @@ def test_a_run_killed_with_sigkill_leaves_its_row_unfinished(
 
     [row] = runs(engine)
     assert row.pid == process.pid
-    assert row.finished_at is None and row.exit_code is None and row.stop_reason is None
+    assert row.finished_at is None
+    assert row.exit_code is None
+    assert row.stop_reason is None
 
 
 @pytest.mark.parametrize(
@@ -100,9 +104,12 @@ def test_a_signal_stops_the_run_cleanly_and_records_it(
     assert returncode == code, err
     assert "Traceback" not in err
     [row] = runs(engine)
-    assert row.finished_at is not None and row.exit_code == code
-    assert row.stop_reason is not None and signum.name in row.stop_reason
-    assert "the next run resumes" in row.stop_reason and "the next run resumes" in out
+    assert row.finished_at is not None
+    assert row.exit_code == code
+    assert row.stop_reason is not None
+    assert signum.name in row.stop_reason
+    assert "the next run resumes" in row.stop_reason
+    assert "the next run resumes" in out
     assert lock_rows(engine) == 0
 
 
@@ -123,11 +130,13 @@ def test_sigterm_gives_back_the_unused_quota_leases(
         run_once(settings, engine, kinds=("movie",), max_pages=None, progress=TermAfterFirstPage())
     )
 
-    assert summary.exit_code == 143 and summary.movie.pages == 1
+    assert summary.exit_code == 143
+    assert summary.movie.pages == 1
     assert ledger_total(engine, "tmdb") == fake_api.stats()["tmdb"] == summary.requests_total
     assert lock_rows(engine) == 0
     [row] = runs(engine)
-    assert isinstance(row, SyncRun) and row.exit_code == 143
+    assert isinstance(row, SyncRun)
+    assert row.exit_code == 143
 
 
 def test_a_failing_release_still_frees_the_lock_and_finishes_the_row(
@@ -144,5 +153,6 @@ def test_a_failing_release_still_frees_the_lock_and_finishes_the_row(
 
     assert lock_rows(engine) == 0
     [row] = runs(engine)
-    assert row.finished_at is not None and row.exit_code == 1
+    assert row.finished_at is not None
+    assert row.exit_code == 1
     assert row.stop_reason == "ledger release failed"

@@ -29,9 +29,9 @@ from tmdbsync.db.models import (
 )
 from tmdbsync.settings import Settings, YearMonth
 from tmdbsync.sync.bundle import Kind
+from tmdbsync.sync.deadletter import Backoff
 from tmdbsync.sync.lock import STALE, parse_holder
 from tmdbsync.sync.orchestrator import ledgers
-from tmdbsync.sync.deadletter import Backoff
 from tmdbsync.sync.store import due, utc_now
 
 KINDS: tuple[Kind, ...] = ("movie", "tv")
