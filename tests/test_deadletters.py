@@ -109,7 +109,8 @@ def test_a_lone_failing_title_is_told_from_an_outage_by_one_probe(
     fake.stick(r"^/3/genre/", failing(500))  # TMDb down: the probe fails too
     fake.requests.clear()
     summary = run(settings, sqlite_engine, kinds=("movie",), day=DAY + timedelta(days=3))
-    assert summary.movie.stopped.startswith("gave up for this run"), summary
+    assert summary.movie.failing, summary
+    assert summary.movie.stopped.startswith("tmdb kept failing"), summary
     assert skipped(sqlite_engine) == [(broken, "server_error", 2)], "an outage is not recorded"
 
 
@@ -118,7 +119,8 @@ def test_tmdb_failing_every_title_is_an_outage_not_a_page_of_dead_letters(
 ) -> None:
     fake.stick(r"^/3/(movie/\d+|genre/)", failing(500))
     summary = run(quiet(fake, database_url), engine, kinds=("movie",), day=DAY)
-    assert summary.movie.stopped.startswith("gave up for this run"), summary
+    assert summary.movie.failing, summary
+    assert summary.movie.stopped.startswith("tmdb kept failing"), summary
     assert skipped(engine) == []
     assert rows(engine, "select last_completed_page, is_completed from content_sync_log") == [
         (0, 0)

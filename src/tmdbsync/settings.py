@@ -211,7 +211,12 @@ class Settings(BaseSettings):
         return (
             init_settings,
             _DocumentedNamesOnly(settings_cls),
-            _DotEnvDocumentedNamesOnly(settings_cls),
+            # the file given at run time (`--env-file`, `_env_file=`), not only model_config's
+            _DotEnvDocumentedNamesOnly(
+                settings_cls,
+                env_file=getattr(dotenv_settings, "env_file", ENV_FILE),
+                env_file_encoding=getattr(dotenv_settings, "env_file_encoding", None),
+            ),
         )
 
     @field_validator(
