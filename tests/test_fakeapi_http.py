@@ -79,6 +79,11 @@ def test_error_fault_bodies_look_like_tmdb(fake_api: FakeApi, tmdb: httpx.Client
     assert httpx.get(fake_api.url + "/__stats").status_code == 200  # control never faulted
 
 
+# A month, not the whole catalogue: an unfiltered discover ranks every title of the fake.
+LAST_OF_JANUARY = {"first_air_date.lte": "2024-01-31"}
+ONE_MONTH = {"primary_release_date.gte": "2024-01-01", "primary_release_date.lte": "2024-01-31"}
+
+
 def test_scripted_responses_come_first_in_order(fake_api: FakeApi, tmdb: httpx.Client) -> None:
     fake_api.script(
         r"/discover/movie$",
@@ -96,14 +101,14 @@ def test_scripted_responses_come_first_in_order(fake_api: FakeApi, tmdb: httpx.C
     assert tmdb.get("/discover/movie").json() == {"hello": "world"}
     with pytest.raises(httpx.TransportError):
         tmdb.get("/discover/movie")
-    assert tmdb.get("/discover/movie").status_code == 200
+    assert tmdb.get("/discover/movie", params=ONE_MONTH).status_code == 200
 
 
 def test_stats_count_every_request(
     fake_api: FakeApi, tmdb: httpx.Client, omdb: httpx.Client
 ) -> None:
     show = fake_api.catalogue.find_tv(min_seasons=1)
-    tmdb.get("/discover/tv")
+    tmdb.get("/discover/tv", params={"first_air_date.gte": "2024-01-01"} | LAST_OF_JANUARY)
     tmdb.get(f"/tv/{show}")
     tmdb.get(f"/tv/{show}/season/1")
     tmdb.get(f"/tv/{show}/season/1/episode/1/credits")
