@@ -13,11 +13,12 @@ from tmdbsync.errors import FatalError, QuotaExhausted, RetryableError
 from tmdbsync.payloads import DiscoverItem, DiscoverPage, parse
 from tmdbsync.sync.bundle import Kind
 from tmdbsync.sync.context import SyncContext
-from tmdbsync.sync.deadletter import Failure, IdMismatch, attempt, check_id
+from tmdbsync.sync.deadletter import NOT_FOUND, Failure, IdMismatch, attempt, check_id
 from tmdbsync.sync.fetch import fetch_title
 from tmdbsync.sync.log import TMDB_MAX_PAGE, LogRow, expected_on_page, pages_needed
 from tmdbsync.sync.writer import STORED
 
+NOT_FOUND_NOTE = "404 between discover and details"
 ASKS = 3  # a page listing fewer titles than its totals promise is asked this often in all
 
 
@@ -164,7 +165,7 @@ async def _title(ctx: SyncContext, kind: Kind, item: DiscoverItem) -> str:
         except IdMismatch as exc:
             fetched = Failure.of(exc)
     if isinstance(fetched, Failure):
-        reason = f"{fetched.code}: {fetched.reason}"
+        reason = NOT_FOUND_NOTE if fetched.code == NOT_FOUND else fetched.reason
         await ctx.write(
             ctx.store.record_skip, kind, item.id, reason, item.original_language, fetched.code
         )

@@ -35,7 +35,6 @@ class _Pending:
     def skip(self, store: Store, code: str, reason: str) -> str:
         """Record the title as skipped, with its language for the retry; returns the reason."""
         language = self.raw.get("original_language")
-        reason = f"{code}: {reason}"
         store.record_skip(
             self.kind, self.tmdb_id, reason, language if isinstance(language, str) else None, code
         )
