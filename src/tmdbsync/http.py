@@ -407,7 +407,7 @@ class ApiClient:
                 asyncio.timeout(self._timeout),
                 self._client.stream("GET", path, params=params) as response,
             ):
-                if response.is_redirect or 300 <= response.status_code < 400:
+                if 300 <= response.status_code < 400:
                     return _parsed(response, b"")
                 encoding = response.headers.get("content-encoding", "")
                 content = await read_capped(response.aiter_raw(), encoding, self._max_body_bytes)
