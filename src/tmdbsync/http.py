@@ -237,7 +237,6 @@ class ApiClient:
         backoff_base: float = 0.5,
         backoff_cap: float = 30.0,
         max_body_bytes: int = 64 << 20,
-        base_url_setting: str | None = None,
     ) -> None:
         self.provider = provider
         self.ledger = ledger
@@ -250,7 +249,6 @@ class ApiClient:
         self._backoff_base = backoff_base
         self._backoff_cap = backoff_cap
         self._max_body_bytes = max_body_bytes
-        self._base_url_setting = base_url_setting or f"{provider.upper()}_BASE_URL"
         self._in_flight = asyncio.Semaphore(max_connections)
         # Buckets (or "*" for all) the provider told us to leave alone for this run.
         self._stopped: dict[str, str] = {}
@@ -413,7 +411,7 @@ class ApiClient:
                 asyncio.timeout(self._timeout),
                 self._client.stream("GET", path, params=params) as response,
             ):
-                if response.is_redirect or 300 <= response.status_code < 400:
+                if 300 <= response.status_code < 400:
                     return _parsed(response, b"")
                 encoding = response.headers.get("content-encoding", "")
                 content = await read_capped(response.aiter_raw(), encoding, self._max_body_bytes)
@@ -437,7 +435,7 @@ class ApiClient:
             host = "an invalid Location"
         return RedirectRefused(
             f"{where}: redirect to {self.redact(host)} not followed; "
-            f"check {self._base_url_setting} (now {self.redact(str(base))})"
+            f"check {self.provider.upper()}_BASE_URL (now {self.redact(str(base))})"
         )
 
     def _stop(self, scope: str, bucket: Bucket, reason: str) -> QuotaExhausted:

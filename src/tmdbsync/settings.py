@@ -105,13 +105,9 @@ class _DocumentedNamesOnly(EnvSettingsSource):
         return [info for info in infos if info[0] != field_name]
 
 
-class _DotEnvDocumentedNamesOnly(DotEnvSettingsSource):
+class _DotEnvDocumentedNamesOnly(DotEnvSettingsSource, _DocumentedNamesOnly):
     """`_DocumentedNamesOnly` for the .env file, whose other names (read as extras by
     pydantic-settings, then matched to fields by name) are not read either."""
-
-    def _extract_field_info(self, field: FieldInfo, field_name: str) -> list[tuple[str, str, bool]]:
-        infos = super()._extract_field_info(field, field_name)
-        return [info for info in infos if info[0] != field_name]
 
     def __call__(self) -> dict[str, Any]:
         return EnvSettingsSource.__call__(self)
