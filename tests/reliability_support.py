@@ -47,8 +47,8 @@ IGNORED_COLUMNS = {
     "scan_run",
     "spanned",
 }
-# Compared on their own (the ledger counts attempts, the lock is transient).
-SEPARATE_TABLES = {"api_usage", "sync_lock", "alembic_version"}
+# Compared on their own (the ledger counts attempts, the lock is transient, a run row per run).
+SEPARATE_TABLES = {"api_usage", "sync_lock", "sync_run", "alembic_version"}
 NATURAL_KEYS: dict[str, tuple[str, ...]] = {
     "content": ("type", "tmdb_id"),
     "person": ("tmdb_id",),

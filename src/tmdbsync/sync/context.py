@@ -44,6 +44,9 @@ class Progress:
     def message(self, text: str) -> None:
         """Something worth a line of its own (a month split or restarted, a step's result)."""
 
+    def step_done(self, kind: Kind, step: str) -> None:
+        """A step other than a discover page finished (a change-feed page, an audit, a retry)."""
+
     def run_started(self, summary: Summary) -> None:
         """The run holds the lock and has its `sync_run` row; `summary` fills as it goes."""
 

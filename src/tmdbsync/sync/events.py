@@ -131,6 +131,21 @@ class EventProgress(Progress):
     def message(self, text: str) -> None:
         self.events.emit("step", text, text=text)
 
+    def step_done(self, kind: Kind, step: str) -> None:
+        if self.summary is None:
+            return
+        tally = self.summary.of(kind)
+        self.events.emit(
+            "step_done",
+            f"{kind} {step} done: {tally.refreshed} refreshed, {tally.probes} audit probes, "
+            f"{tally.retried} retried so far",
+            kind=kind,
+            step=step,
+            refreshed=tally.refreshed,
+            probes=tally.probes,
+            retried=tally.retried,
+        )
+
     def kind_stopped(self, kind: Kind, reason: str, *, quota: bool) -> None:
         if quota:
             self.events.emit("quota_spent", f"{kind}: {reason}", kind=kind, reason=reason)

@@ -45,6 +45,7 @@ from tmdbsync.tmdb import TmdbClient
 from tmdbsync.trakt import TraktClient
 
 LEASE_ABOVE = 20  # requests per second
+DISCOVER = "discover page"
 log = logging.getLogger(__name__)
 
 
@@ -243,18 +244,21 @@ async def _keep_lock(
             return
 
 
-async def _step(ctx: SyncContext, kind: Kind, changes: ChangeLog | None) -> bool:
+async def _step(ctx: SyncContext, kind: Kind, changes: ChangeLog | None) -> str | None:
     """One page of work: a discover page; once every month is done, a change-feed page; once
     the feed is caught up too, an audit of an old month (which may reopen it for the next step);
-    once no month is due either, a batch of skipped titles due for a retry.
+    once no month is due either, a batch of skipped titles due for a retry. Returns which step
+    ran, None when none had work.
     """
     if await run_page(ctx, kind):
-        return True
+        return DISCOVER
     if changes is not None and await run_changes_page(ctx, changes, kind):
-        return True
+        return "change-feed page"
     if await run_audit(ctx, kind):
-        return True
-    return await run_retry(ctx, kind)
+        return "audit probe"
+    if await run_retry(ctx, kind):
+        return "retry of skipped titles"
+    return None
 
 
 async def _alternate(
@@ -274,14 +278,16 @@ async def _alternate(
                 return
             tally = ctx.summary.of(kind)
             try:
-                more = await _step(ctx, kind, changes)
+                step = await _step(ctx, kind, changes)
+                if step not in (None, DISCOVER):  # a discover page reports itself, with counts
+                    ctx.progress.step_done(kind, str(step))
                 await ctx.write(lock.heartbeat)
                 # OMDb has its own limit and quota, and people fill what the pages leave of
                 # the TMDb limit (between pages, behind a slow show): both run alongside.
                 ctx.in_background(f"omdb {kind}", partial(drain_omdb, ctx, kind))
                 ctx.in_background(f"trakt {kind}", partial(drain_trakt, ctx, kind))
                 ctx.in_background("people", partial(_people, ctx, kind))
-                if more:
+                if step is not None:
                     pages += 1
                     continue
                 tally.stopped = "every month up to TMDBSYNC_END is complete"

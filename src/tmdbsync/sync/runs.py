@@ -22,7 +22,6 @@ from tmdbsync.db.models import SyncRun
 from tmdbsync.quota import QuotaLedger
 from tmdbsync.sync.context import Summary
 
-EXIT_OK = 0
 EXIT_BUG = 1
 EXIT_ERROR = 2
 EXIT_UPSTREAM = 3
