@@ -243,7 +243,7 @@ def _options(
         ),
     ] = False,
 ) -> None:
-    """Options before any command (the app's help is the Typer's `help`)."""
+    """Options that come before any command: --version and shell completion."""
 
 
 @app.command()
