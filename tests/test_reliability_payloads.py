@@ -28,7 +28,7 @@ from tmdbsync.errors import BadPayload
 from tmdbsync.fakeapi import FakeApi, ScriptedResponse
 from tmdbsync.fakeapi.catalogue import Catalogue
 from tmdbsync.sync.bundle import build_bundle
-from tmdbsync.sync.fetch import BASE_APPENDS, season_appends
+from tmdbsync.sync.fetch import MOVIE_APPENDS, TV_APPENDS, season_appends
 from tmdbsync.sync.store import Store
 
 INJECTION = "'); DROP TABLE content;--"
@@ -58,8 +58,8 @@ def _base_payloads() -> list[tuple[str, dict[str, Any]]]:
     plan = CATALOGUE.plan(show)
     assert plan is not None
     numbers = [season.number for season in plan.seasons]
-    movie_raw = CATALOGUE.movie(movie, list(BASE_APPENDS))
-    show_raw = CATALOGUE.tv(show, [*BASE_APPENDS, *season_appends(numbers, True)])
+    movie_raw = CATALOGUE.movie(movie, list(MOVIE_APPENDS))
+    show_raw = CATALOGUE.tv(show, [*TV_APPENDS, *season_appends(numbers, True)])
     assert movie_raw is not None and show_raw is not None
     return [("movie", movie_raw), ("tv", show_raw)]
 

@@ -108,6 +108,10 @@ class Content(Base):
     __table_args__ = (
         UniqueConstraint("type", "tmdb_id"),
         Index("ix_content_omdb_pending", "omdb_status"),
+        # what apps ask: by title, newest releases, most popular
+        Index("ix_content_title", "title"),
+        Index("ix_content_type_release_date", "type", "release_date"),
+        Index("ix_content_type_popularity", "type", "popularity"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -141,9 +145,183 @@ class Content(Base):
     twitter_id: Mapped[str | None] = mapped_column(Text)
     wikidata_id: Mapped[str | None] = mapped_column(Text)
     tvdb_id: Mapped[int | None] = mapped_column(Integer)
+    tiktok_id: Mapped[str | None] = mapped_column(Text)
+    youtube_id: Mapped[str | None] = mapped_column(Text)
+    series_type: Mapped[str | None] = mapped_column(Text)
+    """TV `type` ("Scripted", "Miniseries" …); `type` is already 'movie' or 'tv'."""
+    last_episode_air_date: Mapped[date | None] = mapped_column(Date)
+    next_episode_air_date: Mapped[date | None] = mapped_column(Date)
+    next_episode_season: Mapped[int | None] = mapped_column(Integer)
+    next_episode_number: Mapped[int | None] = mapped_column(Integer)
+    collection_id: Mapped[int | None] = mapped_column(
+        ForeignKey("collection.id", ondelete="SET NULL"), index=True
+    )
     synced_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     omdb_status: Mapped[str | None] = mapped_column(String(16))
     omdb_checked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # OMDb's title-level facts (its ratings are content_rating rows)
+    rated: Mapped[str | None] = mapped_column(Text)
+    metascore: Mapped[int | None] = mapped_column(Integer)
+    imdb_votes: Mapped[int | None] = mapped_column(Integer)
+    box_office: Mapped[int | None] = mapped_column(BigInteger)
+    """US dollars, as OMDb's `BoxOffice` ("$173,837,933")."""
+    plot: Mapped[str | None] = mapped_column(Text)
+    """OMDb's short plot."""
+
+
+class Collection(Base):
+    """A movie collection (`belongs_to_collection`)."""
+
+    __tablename__ = "collection"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tmdb_id: Mapped[int] = mapped_column(Integer, unique=True)
+    name: Mapped[str | None] = mapped_column(Text)
+    poster_path: Mapped[str | None] = mapped_column(Text)
+    backdrop_path: Mapped[str | None] = mapped_column(Text)
+
+
+class Company(Base):
+    __tablename__ = "company"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tmdb_id: Mapped[int] = mapped_column(Integer, unique=True)
+    name: Mapped[str | None] = mapped_column(Text)
+    logo_path: Mapped[str | None] = mapped_column(Text)
+    origin_country: Mapped[str | None] = mapped_column(Text)
+
+
+class ContentCompany(Base):
+    __tablename__ = "content_company"
+    __table_args__ = (UniqueConstraint("content_id", "company_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    content_id: Mapped[int] = _content_fk()
+    company_id: Mapped[int] = mapped_column(
+        ForeignKey("company.id", ondelete="CASCADE"), index=True
+    )
+
+
+class Network(Base):
+    __tablename__ = "network"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tmdb_id: Mapped[int] = mapped_column(Integer, unique=True)
+    name: Mapped[str | None] = mapped_column(Text)
+    logo_path: Mapped[str | None] = mapped_column(Text)
+    origin_country: Mapped[str | None] = mapped_column(Text)
+
+
+class ContentNetwork(Base):
+    __tablename__ = "content_network"
+    __table_args__ = (UniqueConstraint("content_id", "network_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    content_id: Mapped[int] = _content_fk()
+    network_id: Mapped[int] = mapped_column(
+        ForeignKey("network.id", ondelete="CASCADE"), index=True
+    )
+
+
+class ContentCreator(Base):
+    """A show's `created_by`: creators are not in its crew."""
+
+    __tablename__ = "content_creator"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    content_id: Mapped[int] = _content_fk()
+    person_id: Mapped[int] = _person_fk()
+    credit_id: Mapped[str | None] = mapped_column(Text)
+
+
+class ContentCountry(Base):
+    """`kind` is 'production' (production_countries) or 'origin' (origin_country)."""
+
+    __tablename__ = "content_country"
+    __table_args__ = (UniqueConstraint("content_id", "iso_3166_1", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    content_id: Mapped[int] = _content_fk()
+    iso_3166_1: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(16))
+
+
+class ContentLanguage(Base):
+    """Movie `spoken_languages`, TV `languages`."""
+
+    __tablename__ = "content_language"
+    __table_args__ = (UniqueConstraint("content_id", "iso_639_1"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    content_id: Mapped[int] = _content_fk()
+    iso_639_1: Mapped[str] = mapped_column(Text)
+
+
+class ContentRelease(Base):
+    """Movie `release_dates` (one row per entry) or TV `content_ratings` (one per country)."""
+
+    __tablename__ = "content_release"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    content_id: Mapped[int] = _content_fk()
+    iso_3166_1: Mapped[str] = mapped_column(Text)
+    release_type: Mapped[int | None] = mapped_column(Integer)
+    release_date: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    certification: Mapped[str | None] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(Text)
+    iso_639_1: Mapped[str | None] = mapped_column(Text)
+
+
+class ContentTranslation(Base):
+    __tablename__ = "content_translation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    content_id: Mapped[int] = _content_fk()
+    iso_639_1: Mapped[str] = mapped_column(Text)
+    iso_3166_1: Mapped[str | None] = mapped_column(Text)
+    title: Mapped[str | None] = mapped_column(Text)
+    overview: Mapped[str | None] = mapped_column(Text)
+    tagline: Mapped[str | None] = mapped_column(Text)
+    homepage: Mapped[str | None] = mapped_column(Text)
+    runtime: Mapped[int | None] = mapped_column(Integer)
+
+
+class ContentAlternativeTitle(Base):
+    __tablename__ = "content_alternative_title"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    content_id: Mapped[int] = _content_fk()
+    iso_3166_1: Mapped[str | None] = mapped_column(Text)
+    title: Mapped[str] = mapped_column(Text)
+    title_type: Mapped[str | None] = mapped_column(Text)
+
+
+class WatchProvider(Base):
+    __tablename__ = "watch_provider"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tmdb_id: Mapped[int] = mapped_column(Integer, unique=True)
+    name: Mapped[str | None] = mapped_column(Text)
+    logo_path: Mapped[str | None] = mapped_column(Text)
+
+
+class ContentWatchProvider(Base):
+    """Where a title can be watched, per country and offer type (data by JustWatch).
+
+    `link` is TMDb's watch page for that country, which the attribution should point to.
+    """
+
+    __tablename__ = "content_watch_provider"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    content_id: Mapped[int] = _content_fk()
+    provider_id: Mapped[int] = mapped_column(
+        ForeignKey("watch_provider.id", ondelete="CASCADE"), index=True
+    )
+    iso_3166_1: Mapped[str] = mapped_column(Text)
+    offer_type: Mapped[str] = mapped_column(String(16))
+    display_priority: Mapped[int | None] = mapped_column(Integer)
+    link: Mapped[str | None] = mapped_column(Text)
 
 
 class Genre(Base):
@@ -188,11 +366,15 @@ class Person(Base):
     """A person seen in any credit; `enriched_at` is set once `/person/{id}` was fetched."""
 
     __tablename__ = "person"
-    __table_args__ = (Index("ix_person_queue", "enriched_at", "is_principal"),)
+    __table_args__ = (
+        Index("ix_person_queue", "enriched_at", "is_principal"),
+        Index("ix_person_name", "name"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     tmdb_id: Mapped[int] = mapped_column(Integer, unique=True)
     name: Mapped[str | None] = mapped_column(Text)
+    original_name: Mapped[str | None] = mapped_column(Text)
     gender: Mapped[int | None] = mapped_column(Integer)
     known_for_department: Mapped[str | None] = mapped_column(Text)
     profile_path: Mapped[str | None] = mapped_column(Text)
@@ -207,10 +389,22 @@ class Person(Base):
     instagram_id: Mapped[str | None] = mapped_column(Text)
     twitter_id: Mapped[str | None] = mapped_column(Text)
     wikidata_id: Mapped[str | None] = mapped_column(Text)
+    tiktok_id: Mapped[str | None] = mapped_column(Text)
+    youtube_id: Mapped[str | None] = mapped_column(Text)
     is_principal: Mapped[bool] = mapped_column(Boolean, default=False)
     enriched_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     enrich_error: Mapped[str | None] = mapped_column(String(200))
     enriched_bucket: Mapped[str | None] = mapped_column(String(8))
+
+
+class PersonAlias(Base):
+    """A person's `also_known_as` names."""
+
+    __tablename__ = "person_alias"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = _person_fk()
+    name: Mapped[str] = mapped_column(Text)
 
 
 class PersonImage(Base):
@@ -223,6 +417,7 @@ class PersonImage(Base):
     height: Mapped[int | None] = mapped_column(Integer)
     aspect_ratio: Mapped[float | None] = mapped_column(Float)
     iso_639_1: Mapped[str | None] = mapped_column(Text)
+    iso_3166_1: Mapped[str | None] = mapped_column(Text)
     vote_average: Mapped[float | None] = mapped_column(Float)
     vote_count: Mapped[int | None] = mapped_column(Integer)
 
@@ -236,6 +431,8 @@ class ContentCast(Base):
     credit_id: Mapped[str | None] = mapped_column(Text)
     character: Mapped[str | None] = mapped_column(Text)
     cast_order: Mapped[int | None] = mapped_column(Integer)
+    episode_count: Mapped[int | None] = mapped_column(Integer)
+    """TV: episodes of this role over all seasons (`aggregate_credits`); NULL for movies."""
 
 
 class ContentCrew(Base):
@@ -247,6 +444,7 @@ class ContentCrew(Base):
     credit_id: Mapped[str | None] = mapped_column(Text)
     department: Mapped[str | None] = mapped_column(Text)
     job: Mapped[str | None] = mapped_column(Text)
+    episode_count: Mapped[int | None] = mapped_column(Integer)
 
 
 class ContentImage(Base):
@@ -260,6 +458,7 @@ class ContentImage(Base):
     height: Mapped[int | None] = mapped_column(Integer)
     aspect_ratio: Mapped[float | None] = mapped_column(Float)
     iso_639_1: Mapped[str | None] = mapped_column(Text)
+    iso_3166_1: Mapped[str | None] = mapped_column(Text)
     vote_average: Mapped[float | None] = mapped_column(Float)
     vote_count: Mapped[int | None] = mapped_column(Integer)
 
@@ -288,6 +487,8 @@ class ContentRating(Base):
     content_id: Mapped[int] = _content_fk()
     source: Mapped[str] = mapped_column(Text)
     value: Mapped[str | None] = mapped_column(Text)
+    score: Mapped[int | None] = mapped_column(Integer)
+    """`value` as a number from 0 to 100 ("7.8/10" -> 78, "96%" -> 96, "58/100" -> 58)."""
 
 
 class ContentAward(Base):
