@@ -481,7 +481,10 @@ def test_each_detail_table_holds_what_the_fake_served_in_the_one_request(
 def test_a_sync_leaves_no_empty_string_in_any_text_column(
     fake_api: FakeApi, database_url: str, engine: Engine
 ) -> None:
-    run(fake_settings(fake_api, database_url, people="principal"), engine, max_pages=2)
+    settings = fake_settings(
+        fake_api, database_url, people="principal", start="2024-03", end="2024-03"
+    )
+    run(settings, engine, max_pages=3)
     assert scalar(engine, "select count(*) from content") > 0
     assert scalar(engine, "select count(*) from person where enriched_at is not null") > 0
     assert _empty_text(engine) == []
@@ -490,7 +493,10 @@ def test_a_sync_leaves_no_empty_string_in_any_text_column(
 def test_every_contract_detail_table_is_filled_by_a_sync(
     fake_api: FakeApi, database_url: str, engine: Engine
 ) -> None:
-    run(fake_settings(fake_api, database_url, people="principal"), engine, max_pages=2)
+    settings = fake_settings(
+        fake_api, database_url, people="principal", start="2024-03", end="2024-03"
+    )
+    run(settings, engine, max_pages=3)
     tables = (
         "content_creator",
         "company",
