@@ -132,7 +132,9 @@ def test_a_title_restored_by_tmdb_is_fetched_once_when_due_and_stored_fully(
 
     # stored fully, as the catalogue says, images in its own language included: the language
     # discover gave was kept with the skip
-    expected = fake_api.catalogue.movie(victim, MOVIE_APPENDS, LangOpts(**language_params(language)))
+    expected = fake_api.catalogue.movie(
+        victim, MOVIE_APPENDS, LangOpts(**language_params(language))
+    )
     assert expected is not None
     with engine.connect() as connection:
         content_id, title, stored_language, synced = connection.execute(
