@@ -84,7 +84,11 @@ def main() -> int:
     args = parser.parse_args()
     catalogue = Catalogue(seed=42)
     rows = [("title", "appends", "bytes/title", "parse ms/title", "store ms/title")]
-    for kind, count, new in (("movie", args.movies, MOVIE_APPENDS), ("tv", args.shows, TV_APPENDS)):
+    plans: list[tuple[Kind, int, Sequence[str]]] = [
+        ("movie", args.movies, MOVIE_APPENDS),
+        ("tv", args.shows, TV_APPENDS),
+    ]
+    for kind, count, new in plans:
         if not count:
             continue
         for label, appends in (("before", OLD_APPENDS), ("after", new)):

@@ -7,7 +7,7 @@ still store.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import (
     BigInteger,
@@ -23,7 +23,9 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -31,6 +33,29 @@ NAMING = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """A moment in UTC, read back timezone-aware on every backend.
+
+    PostgreSQL keeps `timestamptz` (returned in the session's zone, so converted to UTC here);
+    SQLite has no zones, so it stores the UTC wall time and the zone is put back on reading.
+    A naive value given to it is taken as UTC. `status --json` and users' SQL then agree.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        utc = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+        return utc if dialect.name == "postgresql" else utc.replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 class Base(DeclarativeBase):
@@ -68,8 +93,8 @@ class ContentSyncLog(Base):
     total_pages: Mapped[int | None] = mapped_column(Integer)
     total_results: Mapped[int | None] = mapped_column(Integer)
     notes: Mapped[str | None] = mapped_column(String(500))
-    last_synced_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    audited_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_synced_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    audited_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
 class ContentSyncWindow(Base):
@@ -156,9 +181,9 @@ class Content(Base):
     collection_id: Mapped[int | None] = mapped_column(
         ForeignKey("collection.id", ondelete="SET NULL"), index=True
     )
-    synced_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    synced_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     omdb_status: Mapped[str | None] = mapped_column(String(16))
-    omdb_checked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    omdb_checked_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     # OMDb's title-level facts (its ratings are content_rating rows)
     rated: Mapped[str | None] = mapped_column(Text)
     metascore: Mapped[int | None] = mapped_column(Integer)
@@ -266,7 +291,7 @@ class ContentRelease(Base):
     content_id: Mapped[int] = _content_fk()
     iso_3166_1: Mapped[str] = mapped_column(Text)
     release_type: Mapped[int | None] = mapped_column(Integer)
-    release_date: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    release_date: Mapped[datetime | None] = mapped_column(UtcDateTime())
     certification: Mapped[str | None] = mapped_column(Text)
     note: Mapped[str | None] = mapped_column(Text)
     iso_639_1: Mapped[str | None] = mapped_column(Text)
@@ -392,7 +417,7 @@ class Person(Base):
     tiktok_id: Mapped[str | None] = mapped_column(Text)
     youtube_id: Mapped[str | None] = mapped_column(Text)
     is_principal: Mapped[bool] = mapped_column(Boolean, default=False)
-    enriched_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    enriched_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     enrich_error: Mapped[str | None] = mapped_column(String(200))
     enriched_bucket: Mapped[str | None] = mapped_column(String(8))
 
@@ -474,7 +499,7 @@ class ContentVideo(Base):
     video_type: Mapped[str | None] = mapped_column(Text)
     name: Mapped[str | None] = mapped_column(Text)
     official: Mapped[bool | None] = mapped_column(Boolean)
-    published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    published_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     iso_639_1: Mapped[str | None] = mapped_column(Text)
     iso_3166_1: Mapped[str | None] = mapped_column(Text)
     size: Mapped[int | None] = mapped_column(Integer)
@@ -523,7 +548,7 @@ class ContentTrakt(Base):
     lists: Mapped[int | None] = mapped_column(Integer)
     favorited: Mapped[int | None] = mapped_column(Integer)
     recommended: Mapped[int | None] = mapped_column(Integer)
-    fetched_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    fetched_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
 class ContentSeason(Base):
@@ -599,7 +624,7 @@ class ContentChangeLog(Base):
     last_completed_page: Mapped[int] = mapped_column(Integer, default=0)
     total_pages: Mapped[int | None] = mapped_column(Integer)
     refreshed: Mapped[int] = mapped_column(Integer, default=0)
-    last_synced_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_synced_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
 class ApiUsage(Base):
@@ -629,9 +654,9 @@ class SkippedTitle(Base):
     type: Mapped[str] = mapped_column(String(8))
     tmdb_id: Mapped[int] = mapped_column(Integer)
     reason: Mapped[str] = mapped_column(String(500))
-    first_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    first_seen_at: Mapped[datetime] = mapped_column(UtcDateTime())
     attempts: Mapped[int] = mapped_column(Integer, default=1)
-    last_tried_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    last_tried_at: Mapped[datetime] = mapped_column(UtcDateTime())
     original_language: Mapped[str | None] = mapped_column(Text)
     """As discover listed it: a retry asks for images in that language too."""
 
@@ -644,4 +669,4 @@ class SyncLock(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(32), unique=True)
     holder: Mapped[str] = mapped_column(String(200))
-    heartbeat_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    heartbeat_at: Mapped[datetime] = mapped_column(UtcDateTime())
