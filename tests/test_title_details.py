@@ -16,6 +16,7 @@ import pytest
 from sqlalchemy import Engine, String, Text, or_, select
 
 from tests.sync_support import endpoint_counts, fake_settings, rows, run, scalar
+from tests.test_fakeapi_shapes import assert_shape
 from tmdbsync.db.models import Base
 from tmdbsync.fakeapi import FakeApi
 from tmdbsync.fakeapi.payloads import LangOpts
@@ -518,3 +519,50 @@ def test_every_contract_detail_table_is_filled_by_a_sync(
     assert scalar(engine, "select count(*) from content where collection_id is not null")
     assert scalar(engine, "select count(*) from content_cast where episode_count is not null")
     assert scalar(engine, "select count(*) from content_rating where score is not null")
+
+
+SHAPED_APPENDS = {
+    "movie": {
+        "alternative_titles": "/3/movie/{movie_id}/alternative_titles",
+        "translations": "/3/movie/{movie_id}/translations",
+        "release_dates": "/3/movie/{movie_id}/release_dates",
+    },
+    "tv": {
+        "alternative_titles": "/3/tv/{series_id}/alternative_titles",
+        "translations": "/3/tv/{series_id}/translations",
+        "content_ratings": "/3/tv/{series_id}/content_ratings",
+        "aggregate_credits": "/3/tv/{series_id}/aggregate_credits",
+    },
+}
+
+
+@pytest.mark.parametrize("kind", ["movie", "tv"])
+def test_the_fake_serves_each_new_append_shaped_like_tmdb_s_own_example(
+    samples_dir: Path, fake_api: FakeApi, kind: Kind
+) -> None:
+    catalogue = fake_api.catalogue
+    appends = list(MOVIE_APPENDS if kind == "movie" else TV_APPENDS)
+
+    def served(core: Any) -> dict[str, Any] | None:
+        return (
+            catalogue.movie(core.id, appends) if kind == "movie" else catalogue.tv(core.id, appends)
+        )
+
+    tmdb_id = catalogue.find(kind, lambda c: not c.gone and _has_details(served(c)), (2024, 1))
+    core = catalogue.core(kind, tmdb_id)
+    body = served(core)
+    assert body is not None
+    for append, path in SHAPED_APPENDS[kind].items():
+        assert_shape(_example(samples_dir, path), body[append])
+    example = _example(
+        samples_dir, f"/3/{kind}/{{{'movie' if kind == 'movie' else 'series'}_id}}/watch/providers"
+    )
+    real_entries = list(example["results"].values())
+    fake_entries = list(body["watch/providers"]["results"].values())
+    assert fake_entries
+    for offer in OFFERS:
+        real = [p for e in real_entries for p in e.get(offer, [])]
+        fake = [p for e in fake_entries for p in e.get(offer, [])]
+        if real and fake:
+            assert_shape(real, fake)
+    assert all(set(e) - {"link"} <= set(OFFERS) and e["link"] for e in fake_entries)
