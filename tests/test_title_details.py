@@ -20,6 +20,7 @@ from tests.test_fakeapi_shapes import assert_shape
 from tmdbsync.db.models import Base
 from tmdbsync.fakeapi import FakeApi
 from tmdbsync.fakeapi.payloads import LangOpts
+from tmdbsync.payloads import PersonDetails, parse
 from tmdbsync.quota import QuotaLedger
 from tmdbsync.sync.bundle import Kind, build_bundle
 from tmdbsync.sync.fetch import MOVIE_APPENDS, TV_APPENDS, fetch_title, language_params
@@ -566,3 +567,56 @@ def test_the_fake_serves_each_new_append_shaped_like_tmdb_s_own_example(
         if real and fake:
             assert_shape(real, fake)
     assert all(set(e) - {"link"} <= set(OFFERS) and e["link"] for e in fake_entries)
+
+
+PERSON_SAMPLES = [
+    "person_details.json",
+    "person_details_2.json",
+    "person_details_append.json",
+    "person_details_latest.json",
+    "jdrouet_person_details_287.json",
+    "tmdblib_person_append_external_ids.json",
+    "tmdblib_person_append_images.json",
+    "tmdblib_person_da.json",
+]
+
+
+@pytest.mark.parametrize("name", PERSON_SAMPLES)
+def test_a_real_person_keeps_aliases_and_new_external_ids(
+    samples_dir: Path, engine: Engine, name: str
+) -> None:
+    raw = _load(samples_dir, name)
+    if "external_ids" not in raw:
+        raw["external_ids"] = _load(samples_dir, "person_external_ids.json")
+    Store(engine).save_person(parse(PersonDetails, raw, name), "movie")
+    aliases = {r[0] for r in rows(engine, "select name from person_alias")}
+    assert aliases == {a for a in raw["also_known_as"] if a.strip()}
+    external = raw["external_ids"]
+    stored = rows(engine, "select tiktok_id, youtube_id, imdb_id from person")
+    assert stored == [
+        (
+            _nulls(external.get("tiktok_id")),
+            _nulls(external.get("youtube_id")),
+            _nulls(external.get("imdb_id") or raw.get("imdb_id")),
+        )
+    ]
+    assert _empty_text(engine) == []
+
+
+def test_real_seasons_store_with_their_credits(samples_dir: Path, engine: Engine) -> None:
+    """Breaking Bad (1396) with its recorded season 1 and that season's credits appended."""
+    raw = _load(samples_dir, "tv_details.json")
+    raw["season/1"] = _load(samples_dir, "tv_season.json")
+    raw["season/1/credits"] = _load(samples_dir, "tv_season_credits.json")
+    content_id = Store(engine).save_title(build_bundle("tv", raw))
+    episodes = raw["season/1"]["episodes"]
+    assert scalar(
+        engine,
+        "select count(*) from episode e join content_season s on s.id = e.season_id"
+        " where s.content_id = :c and s.season_number = 1",
+        c=content_id,
+    ) == len(episodes)
+    regulars = len(raw["season/1/credits"]["cast"])
+    guests = sum(len(e["guest_stars"]) for e in episodes)
+    assert scalar(engine, "select count(*) from episode_cast") == regulars * len(episodes) + guests
+    assert _empty_text(engine) == []
