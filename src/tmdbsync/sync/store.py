@@ -249,8 +249,8 @@ class Store:
         for crew in credits.crew:
             jobs = [crew.job, *(j.job for j in crew.jobs)]
             people.add(crew, principal=any(job in KEY_JOBS for job in jobs))
-        for creator in title.created_by:
-            people.add(creator, principal="Creator" in KEY_JOBS)
+        for creator in title.created_by:  # the "Creator" key job: not in a show's crew
+            people.add(creator, principal=True)
         for season in bundle.seasons:
             people.add_all(season.regulars)
             for episode in season.payload.episodes if season.payload else []:
