@@ -14,6 +14,7 @@ RUNS = {
     "requests_per_title": ["--start", "2024-01", "--end", "2024-01", "--scale", "0.2"],
     "throughput": ["--seconds-slow", "1.5", "--seconds-fast", "1.5"],
     "ingest": ["--movies", "20", "--shows", "10", "--store-only", "10", "--backends", "sqlite"],
+    "payload_cost": ["--movies", "5", "--shows", "2"],
 }
 
 
