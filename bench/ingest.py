@@ -41,7 +41,7 @@ from _common import table as fmt_table
 from tmdbsync.db.models import Content
 from tmdbsync.settings import YearMonth
 from tmdbsync.sync.bundle import TitleBundle, build_bundle
-from tmdbsync.sync.fetch import BASE_APPENDS, language_params
+from tmdbsync.sync.fetch import MOVIE_APPENDS, language_params
 from tmdbsync.sync.store import Store
 
 
@@ -135,7 +135,7 @@ def prefetch_movies(fake: FakeProcess, count: int) -> list[TitleBundle]:
                 params = {
                     "api_key": TMDB_KEY,
                     **language_params("en"),
-                    "append_to_response": ",".join(BASE_APPENDS),
+                    "append_to_response": ",".join(MOVIE_APPENDS),
                 }
                 async with gate:
                     response = await client.get(f"/movie/{movie_id}", params=params)

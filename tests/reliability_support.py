@@ -58,6 +58,10 @@ NATURAL_KEYS: dict[str, tuple[str, ...]] = {
     "episode": ("season_id", "episode_number"),
     "content_sync_log": ("type", "year", "month"),
     "content_sync_window": ("log_id", "gte"),
+    "collection": ("tmdb_id",),
+    "company": ("tmdb_id",),
+    "network": ("tmdb_id",),
+    "watch_provider": ("tmdb_id",),
 }
 KINDS = ("movie", "tv")
 Dump = dict[str, list[tuple[Any, ...]]]  # table name -> canonical rows

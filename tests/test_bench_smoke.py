@@ -16,6 +16,7 @@ RUNS = {
     "ingest": ["--movies", "20", "--shows", "10", "--store-only", "10", "--backends", "sqlite"],
     "status": ["--titles", "1000", "--backends", "sqlite", "--runs", "1"],
     "hostile_bodies": ["--size-mb", "4", "--cap-mb", "1", "--skip-httpx"],
+    "payload_cost": ["--movies", "5", "--shows", "2"],
 }
 
 

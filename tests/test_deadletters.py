@@ -19,7 +19,7 @@ from tests.sync_support import fake_settings, rows, run
 from tmdbsync.fakeapi import LangOpts
 from tmdbsync.fakeapi.faults import dripping, failing, wrong_id
 from tmdbsync.settings import Settings
-from tmdbsync.sync.fetch import BASE_APPENDS, language_params
+from tmdbsync.sync.fetch import MOVIE_APPENDS, language_params
 
 DAY = date(2024, 6, 1)  # January 2024 is an old month: no daily re-scan lists it again
 RETRIES = 2  # fake_settings' TMDBSYNC_MAX_RETRIES: a failing request costs 3
@@ -158,7 +158,7 @@ def test_a_details_body_carrying_another_id_is_dead_lettered_never_stored_under_
 def test_a_person_failing_on_every_try_is_dead_lettered_not_asked_on_every_drain(
     fake: RecordingFake, database_url: str, engine: Engine
 ) -> None:
-    movie = fake.catalogue.movie(first_movie(fake), BASE_APPENDS, LangOpts(**language_params(None)))
+    movie = fake.catalogue.movie(first_movie(fake), MOVIE_APPENDS, LangOpts(**language_params(None)))
     assert movie is not None
     person = movie["credits"]["cast"][0]["id"]  # billed first: principal
     fake.stick(rf"^/3/person/{person}$", failing(502))

@@ -28,7 +28,7 @@ from tmdbsync.errors import BadPayload
 from tmdbsync.fakeapi import FakeApi, ScriptedResponse
 from tmdbsync.fakeapi.catalogue import Catalogue
 from tmdbsync.sync.bundle import Kind, build_bundle
-from tmdbsync.sync.fetch import BASE_APPENDS, season_appends
+from tmdbsync.sync.fetch import MOVIE_APPENDS, TV_APPENDS, season_appends
 from tmdbsync.sync.store import Store
 
 INJECTION = "'); DROP TABLE content;--"
@@ -58,8 +58,8 @@ def _base_payloads() -> list[tuple[Kind, dict[str, Any]]]:
     plan = CATALOGUE.plan(show)
     assert plan is not None
     numbers = [season.number for season in plan.seasons]
-    movie_raw = CATALOGUE.movie(movie, list(BASE_APPENDS))
-    show_raw = CATALOGUE.tv(show, [*BASE_APPENDS, *season_appends(numbers, True)])
+    movie_raw = CATALOGUE.movie(movie, list(MOVIE_APPENDS))
+    show_raw = CATALOGUE.tv(show, [*TV_APPENDS, *season_appends(numbers, True)])
     assert movie_raw is not None
     assert show_raw is not None
     return [("movie", movie_raw), ("tv", show_raw)]
@@ -146,7 +146,9 @@ def test_any_payload_stores_or_says_why(engine: Engine, data: st.DataObject, whi
     row = stored_text(engine, kind, bundle.title.id)
     title = bundle.title.title if kind == "movie" else bundle.title.name
     assert row[0] == title
-    if "\x00" not in title_text and "\ud800" not in title_text:
+    if not title_text.strip():
+        assert row[0] is None, "empty text is NULL, like every missing value"
+    elif "\x00" not in title_text and "\ud800" not in title_text:
         assert row[0] == title_text, "text round-trips verbatim"
     assert (row[1], row[2], row[3]) == (
         bundle.title.original_title if kind == "movie" else bundle.title.original_name,

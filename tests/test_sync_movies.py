@@ -17,7 +17,7 @@ from tests.sync_support import (
     usage_total,
 )
 from tmdbsync.fakeapi import FakeApi, LangOpts
-from tmdbsync.sync.fetch import BASE_APPENDS, language_params
+from tmdbsync.sync.fetch import MOVIE_APPENDS, language_params
 from tmdbsync.sync.store import KEY_JOBS
 
 MONTH = (2024, 3)  # four discover pages, three titles that 404 on details
@@ -49,7 +49,7 @@ def test_movie_month_fills_every_table_as_the_catalogue_says(
         core = catalogue.core("movie", tmdb_id)
         assert core is not None
         opts = LangOpts(**language_params(core.original_language))
-        expected = catalogue.movie(tmdb_id, BASE_APPENDS, opts)
+        expected = catalogue.movie(tmdb_id, MOVIE_APPENDS, opts)
         assert expected is not None
         content_id, title, runtime, budget, imdb_id, release = rows(
             engine,

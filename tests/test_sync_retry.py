@@ -20,7 +20,7 @@ from tmdbsync.fakeapi import FakeApi, LangOpts, ScriptedResponse
 from tmdbsync.settings import Settings
 from tmdbsync.status import collect_status
 from tmdbsync.sync.deadletter import CAP
-from tmdbsync.sync.fetch import BASE_APPENDS, language_params
+from tmdbsync.sync.fetch import MOVIE_APPENDS, language_params
 from tmdbsync.sync.progress import RichProgress
 from tmdbsync.sync.store import Store
 
@@ -50,7 +50,7 @@ def noon(day: date) -> datetime:
 def image_languages(fake: FakeApi, tmdb_id: int, original_language: str | None) -> list[Any]:
     """The languages of the movie's images as the fake serves them for `original_language`."""
     opts = LangOpts(**language_params(original_language))
-    payload = fake.catalogue.movie(tmdb_id, BASE_APPENDS, opts)
+    payload = fake.catalogue.movie(tmdb_id, MOVIE_APPENDS, opts)
     assert payload is not None
     return [image["iso_639_1"] for kind in IMAGE_KINDS for image in payload["images"][kind]]
 
@@ -133,7 +133,9 @@ def test_a_title_restored_by_tmdb_is_fetched_once_when_due_and_stored_fully(
 
     # stored fully, as the catalogue says, images in its own language included: the language
     # discover gave was kept with the skip
-    expected = fake_api.catalogue.movie(victim, BASE_APPENDS, LangOpts(**language_params(language)))
+    expected = fake_api.catalogue.movie(
+        victim, MOVIE_APPENDS, LangOpts(**language_params(language))
+    )
     assert expected is not None
     with engine.connect() as connection:
         content_id, title, stored_language, synced = connection.execute(

@@ -62,7 +62,7 @@ def test_show_of_any_season_count_costs_the_minimum_requests_and_stores_everythi
     _store_show(fake_settings(fake_api, database_url), engine, tv_id, core.original_language)
 
     counts = endpoint_counts(fake_api)
-    assert counts["tv/{id}"] == math.ceil((7 + 2 * seasons) / 20)
+    assert counts["tv/{id}"] == math.ceil((9 + 2 * seasons) / 20)
     assert counts.total() == counts["tv/{id}"]
 
     numbers = sorted(s.number for s in plan.seasons)

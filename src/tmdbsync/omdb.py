@@ -49,7 +49,7 @@ class OmdbClient(EndpointClient):
 
         "Request limit reached!" is turned into QuotaExhausted by ApiClient, whatever the status.
         """
-        payload = await self.api.get("", {"i": imdb_id, "plot": "full"}, bucket=bucket)
+        payload = await self.api.get("", {"i": imdb_id, "plot": "short"}, bucket=bucket)
         if not isinstance(payload, dict):
             raise BadPayload(f"omdb i={imdb_id}: expected a JSON object")
         if payload.get("Response") != "False":

@@ -29,7 +29,11 @@ INT64 = 2**63 - 1
 
 
 def _text(value: Any) -> str | None:
-    """Text as given, minus what no database stores (NUL, lone surrogates)."""
+    """Text as given, minus what no database stores (NUL, lone surrogates).
+
+    The one rule for missing text: TMDb writes "" where it knows nothing (homepage, tagline,
+    a release note), so empty or blank text is None, exactly like null.
+    """
     if value is None or isinstance(value, bool):
         return None if value is None else str(value).lower()
     if isinstance(value, int | float):
@@ -37,6 +41,8 @@ def _text(value: Any) -> str | None:
     if not isinstance(value, str):
         return None
     text: str = value.replace("\x00", "") if "\x00" in value else value
+    if not text.strip():
+        return None
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
@@ -106,6 +112,9 @@ DateTime = Annotated[datetime | None, BeforeValidator(_datetime)]
 
 T = TypeVar("T")
 TmdbId = Annotated[int, Field(gt=0, le=INT32, strict=True)]
+Code = Annotated[str, BeforeValidator(_text)]
+"""A text that must be there (a country or language code, a name in a list): items without
+one are dropped."""
 
 
 def _drop_invalid(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
@@ -131,7 +140,18 @@ def _object_or_default(value: Any, handler: ValidatorFunctionWrapHandler) -> Any
     return handler(value)
 
 
+def _none_if_invalid(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+    """An optional nested object that is not an object, or does not validate, counts as absent."""
+    if not isinstance(value, dict):
+        return None
+    try:
+        return handler(value)
+    except ValidationError:
+        return None
+
+
 LooseList = Annotated[list[T], WrapValidator(_drop_invalid)]
+Optional = WrapValidator(_none_if_invalid)
 
 
 class Loose(BaseModel):
@@ -151,22 +171,45 @@ class PersonRef(Loose):
     profile_path: Text = None
     popularity: Float = None
     credit_id: Text = None
+    original_name: Text = None
+
+
+class Role(Loose):
+    """One character of an `aggregate_credits` cast member, with its episode count."""
+
+    credit_id: Text = None
+    character: Text = None
+    episode_count: Int = None
+
+
+class Job(Loose):
+    """One job of an `aggregate_credits` crew member, with its episode count."""
+
+    credit_id: Text = None
+    job: Text = None
+    episode_count: Int = None
 
 
 class CastCredit(PersonRef):
     character: Text = None
     order: Int = None
+    roles: LooseList[Role] = []  # aggregate_credits only
 
 
 class CrewCredit(PersonRef):
     department: Text = None
     job: Text = None
+    jobs: LooseList[Job] = []  # aggregate_credits only
 
 
 class Credits(Loose):
     cast: LooseList[CastCredit] = []
     crew: LooseList[CrewCredit] = []
     guest_stars: LooseList[CastCredit] = []
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.cast or self.crew or self.guest_stars)
 
 
 class Image(Loose):
@@ -175,6 +218,7 @@ class Image(Loose):
     height: Int = None
     aspect_ratio: Float = None
     iso_639_1: Text = None
+    iso_3166_1: Text = None
     vote_average: Float = None
     vote_count: Int = None
 
@@ -225,6 +269,8 @@ class ExternalIds(Loose):
     instagram_id: Text = None
     twitter_id: Text = None
     wikidata_id: Text = None
+    tiktok_id: Text = None
+    youtube_id: Text = None
     tvdb_id: Int = None
 
 
@@ -263,6 +309,128 @@ class Genre(NamedId):
     pass
 
 
+class Company(NamedId):
+    """A production company or a TV network."""
+
+    logo_path: Text = None
+    origin_country: Text = None
+
+
+class Collection(NamedId):
+    poster_path: Text = None
+    backdrop_path: Text = None
+
+
+class Country(Loose):
+    iso_3166_1: Code
+
+
+class Language(Loose):
+    iso_639_1: Code
+
+
+class EpisodeToAir(Loose):
+    """`last_episode_to_air` / `next_episode_to_air`: which episode, and when."""
+
+    air_date: Date = None
+    season_number: Int = None
+    episode_number: Int = None
+
+
+class ReleaseDate(Loose):
+    certification: Text = None
+    iso_639_1: Text = None
+    note: Text = None
+    release_date: DateTime = None
+    type: Int = None
+
+
+class CountryReleases(Loose):
+    iso_3166_1: Code
+    release_dates: LooseList[ReleaseDate] = []
+
+
+class ReleaseDates(Loose):
+    results: LooseList[CountryReleases] = []
+
+
+class CountryRating(Loose):
+    iso_3166_1: Code
+    rating: Text = None
+
+
+class ContentRatings(Loose):
+    results: LooseList[CountryRating] = []
+
+
+class AlternativeTitle(Loose):
+    iso_3166_1: Text = None
+    title: Code
+    type: Text = None
+
+
+class AlternativeTitles(Loose):
+    """Movies list them under `titles`, shows under `results`."""
+
+    titles: LooseList[AlternativeTitle] = []
+    results: LooseList[AlternativeTitle] = []
+
+    @property
+    def items(self) -> list[AlternativeTitle]:
+        return [*self.titles, *self.results]
+
+
+class TranslationData(Loose):
+    """Movies translate `title`, shows `name`."""
+
+    title: Text = None
+    name: Text = None
+    overview: Text = None
+    tagline: Text = None
+    homepage: Text = None
+    runtime: Int = None
+
+
+class Translation(Loose):
+    iso_639_1: Code
+    iso_3166_1: Text = None
+    data: Annotated[TranslationData, Nested] = TranslationData()
+
+
+class Translations(Loose):
+    translations: LooseList[Translation] = []
+
+
+class Provider(Loose):
+    provider_id: TmdbId
+    provider_name: Text = None
+    logo_path: Text = None
+    display_priority: Int = None
+
+
+OFFER_TYPES = ("flatrate", "free", "ads", "rent", "buy")
+
+
+class CountryProviders(Loose):
+    link: Text = None
+    flatrate: LooseList[Provider] = []
+    free: LooseList[Provider] = []
+    ads: LooseList[Provider] = []
+    rent: LooseList[Provider] = []
+    buy: LooseList[Provider] = []
+
+
+def _countries(value: Any) -> dict[str, Any]:
+    """Watch providers by country code; an entry that is not an object counts as absent."""
+    if not isinstance(value, dict):
+        return {}
+    return {k: v for k, v in value.items() if isinstance(k, str) and k and isinstance(v, dict)}
+
+
+class WatchProviders(Loose):
+    results: Annotated[dict[str, CountryProviders], BeforeValidator(_countries)] = {}
+
+
 class Title(Loose):
     """A movie's or show's details with its appended sub-resources."""
 
@@ -293,13 +461,38 @@ class Title(Loose):
     number_of_episodes: Int = None
     episode_run_time: LooseList[Int] = []  # bounded like every integer we store
     imdb_id: Text = None
+    type: Text = None  # TV: "Scripted", "Miniseries", "Documentary" …
     genres: LooseList[Genre] = []
     seasons: LooseList[SeasonSummary] = []
+    belongs_to_collection: Annotated[Collection | None, Optional] = None
+    production_companies: LooseList[Company] = []
+    networks: LooseList[Company] = []
+    production_countries: LooseList[Country] = []
+    origin_country: LooseList[Code] = []
+    spoken_languages: LooseList[Language] = []
+    languages: LooseList[Code] = []  # TV: ISO 639-1 codes
+    created_by: LooseList[PersonRef] = []
+    last_episode_to_air: Annotated[EpisodeToAir | None, Optional] = None
+    next_episode_to_air: Annotated[EpisodeToAir | None, Optional] = None
     credits: Annotated[Credits, Nested] = Credits()
+    aggregate_credits: Annotated[Credits, Nested] = Credits()
     images: Annotated[Images, Nested] = Images()
     videos: Annotated[Videos, Nested] = Videos()
     keywords: Annotated[Keywords, Nested] = Keywords()
     external_ids: Annotated[ExternalIds, Nested] = ExternalIds()
+    release_dates: Annotated[ReleaseDates, Nested] = ReleaseDates()
+    content_ratings: Annotated[ContentRatings, Nested] = ContentRatings()
+    alternative_titles: Annotated[AlternativeTitles, Nested] = AlternativeTitles()
+    translations: Annotated[Translations, Nested] = Translations()
+    watch_providers: Annotated[WatchProviders, Nested, Field(alias="watch/providers")] = (
+        WatchProviders()
+    )
+
+    @property
+    def title_credits(self) -> Credits:
+        """A show's credits over all its seasons (`aggregate_credits`) when TMDb sent them;
+        `credits` (a movie's, or only a show's latest season) otherwise."""
+        return self.credits if self.aggregate_credits.is_empty else self.aggregate_credits
 
 
 class Paged(Loose):
@@ -333,6 +526,7 @@ class PersonDetails(PersonRef):
     place_of_birth: Text = None
     homepage: Text = None
     imdb_id: Text = None
+    also_known_as: LooseList[Code] = []
     images: Annotated[Images, Nested] = Images()
     external_ids: Annotated[ExternalIds, Nested] = ExternalIds()
 
@@ -346,6 +540,11 @@ class OmdbTitle(Loose):
     imdbID: Text = None
     Awards: Text = None
     Ratings: LooseList[OmdbRating] = []
+    Rated: Text = None
+    Plot: Text = None
+    Metascore: Text = None
+    imdbVotes: Text = None
+    BoxOffice: Text = None
 
 
 def _distribution(value: Any) -> dict[str, int] | None:
@@ -396,13 +595,37 @@ def omdb_value(text: str | None) -> str | None:
 
 _AWARD_COUNT = re.compile(r"(\d+)\s+(wins?|nominations?)", re.IGNORECASE)
 _HEADLINE = re.compile(r"(Won|Nominated for)\s+(\d+)\s+\w+", re.IGNORECASE)
+_SCORE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(?:/\s*(\d+(?:\.\d+)?)|(%))\s*$")
+_DIGITS = re.compile(r"^\s*\$?\s*(\d[\d,]*)\s*$")
+
+
+def omdb_score(value: str | None) -> int | None:
+    """An OMDb rating as a number from 0 to 100: "7.8/10" -> 78, "96%" -> 96, "58/100" -> 58."""
+    match = _SCORE.match(value or "")
+    if match is None:
+        return None
+    number = float(match.group(1))
+    scale = 100.0 if match.group(3) else float(match.group(2))
+    if scale <= 0 or number > scale:
+        return None
+    return int(number * 100 / scale + 0.5)  # half up: "7.25/10" -> 73
+
+
+def omdb_count(value: str | None, limit: int = INT32) -> int | None:
+    """OMDb's numbers written as text: "321,557" votes, "77" Metascore, "$173,837,933"."""
+    match = _DIGITS.match(value or "")
+    if match is None:
+        return None
+    number = int(match.group(1).replace(",", ""))
+    return number if number <= limit else None
 
 
 def parse_awards(summary: str | None) -> tuple[int | None, int | None]:
-    """Wins and nominations from OMDb's Awards sentence.
+    """Wins and nominations from OMDb's Awards sentence, in both of its forms.
 
     "Won 2 Oscars. 31 wins & 59 nominations total" -> (31, 59): the "total" counts already include
-    the headline awards. A headline alone ("Nominated for 1 Oscar.") counts on its own.
+    the headline awards. The older "Won 1 Oscar. Another 4 wins & 19 nominations." counts the
+    headline apart -> (5, 19). A headline alone ("Nominated for 1 Oscar.") counts on its own.
     """
     if not summary:
         return None, None
@@ -415,7 +638,14 @@ def parse_awards(summary: str | None) -> tuple[int | None, int | None]:
     headline = _HEADLINE.search(summary)
     if headline:
         count = int(headline.group(2))
-        if headline.group(1).lower() == "won":
+        won = headline.group(1).lower() == "won"
+        if "total" not in summary.lower():
+            # the headline is not part of the other counts ("Another …", or nothing else)
+            if won:
+                wins = count + (wins or 0)
+            else:
+                nominations = count + (nominations or 0)
+        elif won:
             wins = count if wins is None else wins
         else:
             nominations = count if nominations is None else max(nominations, count)

@@ -7,7 +7,7 @@ still store.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import (
     BigInteger,
@@ -23,7 +23,9 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -31,6 +33,29 @@ NAMING = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """A moment in UTC, read back timezone-aware on every backend.
+
+    PostgreSQL keeps `timestamptz` (returned in the session's zone, so converted to UTC here);
+    SQLite has no zones, so it stores the UTC wall time and the zone is put back on reading.
+    A naive value given to it is taken as UTC. `status --json` and users' SQL then agree.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        utc = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+        return utc if dialect.name == "postgresql" else utc.replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 class Base(DeclarativeBase):
@@ -68,8 +93,8 @@ class ContentSyncLog(Base):
     total_pages: Mapped[int | None] = mapped_column(Integer)
     total_results: Mapped[int | None] = mapped_column(Integer)
     notes: Mapped[str | None] = mapped_column(String(500))
-    last_synced_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    audited_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_synced_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    audited_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
 class ContentSyncWindow(Base):
@@ -110,6 +135,10 @@ class Content(Base):
     __table_args__ = (
         UniqueConstraint("type", "tmdb_id"),
         Index("ix_content_omdb_pending", "omdb_status"),
+        # what apps ask: by title, newest releases, most popular
+        Index("ix_content_title", "title"),
+        Index("ix_content_type_release_date", "type", "release_date"),
+        Index("ix_content_type_popularity", "type", "popularity"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -143,9 +172,183 @@ class Content(Base):
     twitter_id: Mapped[str | None] = mapped_column(Text)
     wikidata_id: Mapped[str | None] = mapped_column(Text)
     tvdb_id: Mapped[int | None] = mapped_column(Integer)
-    synced_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    tiktok_id: Mapped[str | None] = mapped_column(Text)
+    youtube_id: Mapped[str | None] = mapped_column(Text)
+    series_type: Mapped[str | None] = mapped_column(Text)
+    """TV `type` ("Scripted", "Miniseries" …); `type` is already 'movie' or 'tv'."""
+    last_episode_air_date: Mapped[date | None] = mapped_column(Date)
+    next_episode_air_date: Mapped[date | None] = mapped_column(Date)
+    next_episode_season: Mapped[int | None] = mapped_column(Integer)
+    next_episode_number: Mapped[int | None] = mapped_column(Integer)
+    collection_id: Mapped[int | None] = mapped_column(
+        ForeignKey("collection.id", ondelete="SET NULL"), index=True
+    )
+    synced_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     omdb_status: Mapped[str | None] = mapped_column(String(16))
-    omdb_checked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    omdb_checked_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # OMDb's title-level facts (its ratings are content_rating rows)
+    rated: Mapped[str | None] = mapped_column(Text)
+    metascore: Mapped[int | None] = mapped_column(Integer)
+    imdb_votes: Mapped[int | None] = mapped_column(Integer)
+    box_office: Mapped[int | None] = mapped_column(BigInteger)
+    """US dollars, as OMDb's `BoxOffice` ("$173,837,933")."""
+    plot: Mapped[str | None] = mapped_column(Text)
+    """OMDb's short plot."""
+
+
+class Collection(Base):
+    """A movie collection (`belongs_to_collection`)."""
+
+    __tablename__ = "collection"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tmdb_id: Mapped[int] = mapped_column(Integer, unique=True)
+    name: Mapped[str | None] = mapped_column(Text)
+    poster_path: Mapped[str | None] = mapped_column(Text)
+    backdrop_path: Mapped[str | None] = mapped_column(Text)
+
+
+class Company(Base):
+    __tablename__ = "company"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tmdb_id: Mapped[int] = mapped_column(Integer, unique=True)
+    name: Mapped[str | None] = mapped_column(Text)
+    logo_path: Mapped[str | None] = mapped_column(Text)
+    origin_country: Mapped[str | None] = mapped_column(Text)
+
+
+class ContentCompany(Base):
+    __tablename__ = "content_company"
+    __table_args__ = (UniqueConstraint("content_id", "company_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    content_id: Mapped[int] = _content_fk()
+    company_id: Mapped[int] = mapped_column(
+        ForeignKey("company.id", ondelete="CASCADE"), index=True
+    )
+
+
+class Network(Base):
+    __tablename__ = "network"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tmdb_id: Mapped[int] = mapped_column(Integer, unique=True)
+    name: Mapped[str | None] = mapped_column(Text)
+    logo_path: Mapped[str | None] = mapped_column(Text)
+    origin_country: Mapped[str | None] = mapped_column(Text)
+
+
+class ContentNetwork(Base):
+    __tablename__ = "content_network"
+    __table_args__ = (UniqueConstraint("content_id", "network_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    content_id: Mapped[int] = _content_fk()
+    network_id: Mapped[int] = mapped_column(
+        ForeignKey("network.id", ondelete="CASCADE"), index=True
+    )
+
+
+class ContentCreator(Base):
+    """A show's `created_by`: creators are not in its crew."""
+
+    __tablename__ = "content_creator"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    content_id: Mapped[int] = _content_fk()
+    person_id: Mapped[int] = _person_fk()
+    credit_id: Mapped[str | None] = mapped_column(Text)
+
+
+class ContentCountry(Base):
+    """`kind` is 'production' (production_countries) or 'origin' (origin_country)."""
+
+    __tablename__ = "content_country"
+    __table_args__ = (UniqueConstraint("content_id", "iso_3166_1", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    content_id: Mapped[int] = _content_fk()
+    iso_3166_1: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(16))
+
+
+class ContentLanguage(Base):
+    """Movie `spoken_languages`, TV `languages`."""
+
+    __tablename__ = "content_language"
+    __table_args__ = (UniqueConstraint("content_id", "iso_639_1"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    content_id: Mapped[int] = _content_fk()
+    iso_639_1: Mapped[str] = mapped_column(Text)
+
+
+class ContentRelease(Base):
+    """Movie `release_dates` (one row per entry) or TV `content_ratings` (one per country)."""
+
+    __tablename__ = "content_release"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    content_id: Mapped[int] = _content_fk()
+    iso_3166_1: Mapped[str] = mapped_column(Text)
+    release_type: Mapped[int | None] = mapped_column(Integer)
+    release_date: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    certification: Mapped[str | None] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(Text)
+    iso_639_1: Mapped[str | None] = mapped_column(Text)
+
+
+class ContentTranslation(Base):
+    __tablename__ = "content_translation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    content_id: Mapped[int] = _content_fk()
+    iso_639_1: Mapped[str] = mapped_column(Text)
+    iso_3166_1: Mapped[str | None] = mapped_column(Text)
+    title: Mapped[str | None] = mapped_column(Text)
+    overview: Mapped[str | None] = mapped_column(Text)
+    tagline: Mapped[str | None] = mapped_column(Text)
+    homepage: Mapped[str | None] = mapped_column(Text)
+    runtime: Mapped[int | None] = mapped_column(Integer)
+
+
+class ContentAlternativeTitle(Base):
+    __tablename__ = "content_alternative_title"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    content_id: Mapped[int] = _content_fk()
+    iso_3166_1: Mapped[str | None] = mapped_column(Text)
+    title: Mapped[str] = mapped_column(Text)
+    title_type: Mapped[str | None] = mapped_column(Text)
+
+
+class WatchProvider(Base):
+    __tablename__ = "watch_provider"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tmdb_id: Mapped[int] = mapped_column(Integer, unique=True)
+    name: Mapped[str | None] = mapped_column(Text)
+    logo_path: Mapped[str | None] = mapped_column(Text)
+
+
+class ContentWatchProvider(Base):
+    """Where a title can be watched, per country and offer type (data by JustWatch).
+
+    `link` is TMDb's watch page for that country, which the attribution should point to.
+    """
+
+    __tablename__ = "content_watch_provider"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    content_id: Mapped[int] = _content_fk()
+    provider_id: Mapped[int] = mapped_column(
+        ForeignKey("watch_provider.id", ondelete="CASCADE"), index=True
+    )
+    iso_3166_1: Mapped[str] = mapped_column(Text)
+    offer_type: Mapped[str] = mapped_column(String(16))
+    display_priority: Mapped[int | None] = mapped_column(Integer)
+    link: Mapped[str | None] = mapped_column(Text)
 
 
 class Genre(Base):
@@ -190,11 +393,15 @@ class Person(Base):
     """A person seen in any credit; `enriched_at` is set once `/person/{id}` was fetched."""
 
     __tablename__ = "person"
-    __table_args__ = (Index("ix_person_queue", "enriched_at", "is_principal"),)
+    __table_args__ = (
+        Index("ix_person_queue", "enriched_at", "is_principal"),
+        Index("ix_person_name", "name"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     tmdb_id: Mapped[int] = mapped_column(Integer, unique=True)
     name: Mapped[str | None] = mapped_column(Text)
+    original_name: Mapped[str | None] = mapped_column(Text)
     gender: Mapped[int | None] = mapped_column(Integer)
     known_for_department: Mapped[str | None] = mapped_column(Text)
     profile_path: Mapped[str | None] = mapped_column(Text)
@@ -209,10 +416,22 @@ class Person(Base):
     instagram_id: Mapped[str | None] = mapped_column(Text)
     twitter_id: Mapped[str | None] = mapped_column(Text)
     wikidata_id: Mapped[str | None] = mapped_column(Text)
+    tiktok_id: Mapped[str | None] = mapped_column(Text)
+    youtube_id: Mapped[str | None] = mapped_column(Text)
     is_principal: Mapped[bool] = mapped_column(Boolean, default=False)
-    enriched_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    enriched_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     enrich_error: Mapped[str | None] = mapped_column(String(200))
     enriched_bucket: Mapped[str | None] = mapped_column(String(8))
+
+
+class PersonAlias(Base):
+    """A person's `also_known_as` names."""
+
+    __tablename__ = "person_alias"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = _person_fk()
+    name: Mapped[str] = mapped_column(Text)
 
 
 class PersonImage(Base):
@@ -225,6 +444,7 @@ class PersonImage(Base):
     height: Mapped[int | None] = mapped_column(Integer)
     aspect_ratio: Mapped[float | None] = mapped_column(Float)
     iso_639_1: Mapped[str | None] = mapped_column(Text)
+    iso_3166_1: Mapped[str | None] = mapped_column(Text)
     vote_average: Mapped[float | None] = mapped_column(Float)
     vote_count: Mapped[int | None] = mapped_column(Integer)
 
@@ -238,6 +458,8 @@ class ContentCast(Base):
     credit_id: Mapped[str | None] = mapped_column(Text)
     character: Mapped[str | None] = mapped_column(Text)
     cast_order: Mapped[int | None] = mapped_column(Integer)
+    episode_count: Mapped[int | None] = mapped_column(Integer)
+    """TV: episodes of this role over all seasons (`aggregate_credits`); NULL for movies."""
 
 
 class ContentCrew(Base):
@@ -249,6 +471,7 @@ class ContentCrew(Base):
     credit_id: Mapped[str | None] = mapped_column(Text)
     department: Mapped[str | None] = mapped_column(Text)
     job: Mapped[str | None] = mapped_column(Text)
+    episode_count: Mapped[int | None] = mapped_column(Integer)
 
 
 class ContentImage(Base):
@@ -262,6 +485,7 @@ class ContentImage(Base):
     height: Mapped[int | None] = mapped_column(Integer)
     aspect_ratio: Mapped[float | None] = mapped_column(Float)
     iso_639_1: Mapped[str | None] = mapped_column(Text)
+    iso_3166_1: Mapped[str | None] = mapped_column(Text)
     vote_average: Mapped[float | None] = mapped_column(Float)
     vote_count: Mapped[int | None] = mapped_column(Integer)
 
@@ -277,7 +501,7 @@ class ContentVideo(Base):
     video_type: Mapped[str | None] = mapped_column(Text)
     name: Mapped[str | None] = mapped_column(Text)
     official: Mapped[bool | None] = mapped_column(Boolean)
-    published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    published_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     iso_639_1: Mapped[str | None] = mapped_column(Text)
     iso_3166_1: Mapped[str | None] = mapped_column(Text)
     size: Mapped[int | None] = mapped_column(Integer)
@@ -290,6 +514,8 @@ class ContentRating(Base):
     content_id: Mapped[int] = _content_fk()
     source: Mapped[str] = mapped_column(Text)
     value: Mapped[str | None] = mapped_column(Text)
+    score: Mapped[int | None] = mapped_column(Integer)
+    """`value` as a number from 0 to 100 ("7.8/10" -> 78, "96%" -> 96, "58/100" -> 58)."""
 
 
 class ContentAward(Base):
@@ -324,7 +550,7 @@ class ContentTrakt(Base):
     lists: Mapped[int | None] = mapped_column(Integer)
     favorited: Mapped[int | None] = mapped_column(Integer)
     recommended: Mapped[int | None] = mapped_column(Integer)
-    fetched_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    fetched_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
 class ContentSeason(Base):
@@ -400,7 +626,7 @@ class ContentChangeLog(Base):
     last_completed_page: Mapped[int] = mapped_column(Integer, default=0)
     total_pages: Mapped[int | None] = mapped_column(Integer)
     refreshed: Mapped[int] = mapped_column(Integer, default=0)
-    last_synced_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_synced_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
 class ApiUsage(Base):
@@ -430,9 +656,9 @@ class SkippedTitle(Base):
     type: Mapped[str] = mapped_column(String(8))
     tmdb_id: Mapped[int] = mapped_column(Integer)
     reason: Mapped[str] = mapped_column(String(500))
-    first_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    first_seen_at: Mapped[datetime] = mapped_column(UtcDateTime())
     attempts: Mapped[int] = mapped_column(Integer, default=1)
-    last_tried_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    last_tried_at: Mapped[datetime] = mapped_column(UtcDateTime())
     original_language: Mapped[str | None] = mapped_column(Text)
     """As discover listed it: a retry asks for images in that language too."""
     reason_code: Mapped[str] = mapped_column(String(16), default="unusable")
@@ -458,9 +684,9 @@ class DeadLetter(Base):
     tmdb_id: Mapped[int] = mapped_column(Integer)
     reason: Mapped[str] = mapped_column(String(500))
     reason_code: Mapped[str] = mapped_column(String(16))
-    first_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    first_seen_at: Mapped[datetime] = mapped_column(UtcDateTime())
     attempts: Mapped[int] = mapped_column(Integer, default=1)
-    last_tried_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    last_tried_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 class SyncLock(Base):
@@ -471,7 +697,7 @@ class SyncLock(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(32), unique=True)
     holder: Mapped[str] = mapped_column(String(200))
-    heartbeat_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    heartbeat_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 class SyncRun(Base):
@@ -485,8 +711,8 @@ class SyncRun(Base):
     __tablename__ = "sync_run"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
-    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    started_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
+    finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     host: Mapped[str] = mapped_column(String(255))
     pid: Mapped[int] = mapped_column(Integer)
     mode: Mapped[str] = mapped_column(String(16))

@@ -197,10 +197,9 @@ class Catalogue:
             "videos": lambda: pl.videos(seed, core, opts),
             "external_ids": lambda: pl.external_ids(seed, core),
             "keywords": lambda: pl.keywords(seed, core),
-            "alternative_titles": lambda: pl.simple_list(
-                core, "titles" if core.kind == "movie" else "results"
-            ),
-            "translations": lambda: pl.simple_list(core, "translations"),
+            "alternative_titles": lambda: pl.alternative_titles(seed, core),
+            "translations": lambda: pl.translations(seed, core),
+            "watch/providers": lambda: pl.watch_providers(seed, core),
             "recommendations": pl.empty_page,
             "similar": pl.empty_page,
         }

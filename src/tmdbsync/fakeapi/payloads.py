@@ -12,8 +12,9 @@ from typing import Any
 
 from .people import People, draw_people
 from .seeding import heavy_tail, hex_id, image_path, sub_rng
-from .titles import TitleCore
+from .titles import TitleCore, make_title
 from .vocab import (
+    ALT_TITLE_TYPES,
     CERTS,
     CHARACTERS,
     COMPANIES,
@@ -21,14 +22,17 @@ from .vocab import (
     KEYWORDS,
     LANGUAGES,
     MOVIE_GENRES,
+    OFFER_TYPES,
     TV_GENRES,
     TV_RATINGS,
     VIDEO_TYPES,
+    WATCH_PROVIDERS,
 )
 
 JsonDict = dict[str, Any]
 _GENRE_NAMES = dict(MOVIE_GENRES) | dict(TV_GENRES)
 _LANG_INFO = {lang[0]: lang for lang in LANGUAGES}
+_COUNTRY_LANG = {lang[3]: lang[0] for lang in LANGUAGES}
 _IMAGE_LANGS = ("en", "fr", "de", "es", "ja", "ko", "ru", "pt", "it", "zh")
 _KEYWORD_IDS = {name: 800 + i * 37 for i, name in enumerate(KEYWORDS)}
 
@@ -328,9 +332,70 @@ def content_ratings(seed: int, core: TitleCore) -> JsonDict:
     return {"results": results, "id": core.id}
 
 
-def simple_list(core: TitleCore, key: str) -> JsonDict:
-    """Sub-resources we only serve empty (alternative_titles, translations)."""
-    return {"id": core.id, key: []}
+def alternative_titles(seed: int, core: TitleCore) -> JsonDict:
+    """``alternative_titles``: movies list ``titles``, shows ``results``; ``type`` is often ""."""
+    rng = sub_rng(seed, core.kind, core.id, "alternative_titles")
+    items = [
+        {
+            "iso_3166_1": country,
+            "title": make_title(rng, _COUNTRY_LANG.get(country, "en")),
+            "type": rng.choice(ALT_TITLE_TYPES),
+        }
+        for country in rng.sample(sorted(COUNTRY_NAMES), heavy_tail(rng, 0.3, 1, 4, 12))
+    ]
+    return {"id": core.id, "titles" if core.kind == "movie" else "results": items}
+
+
+def translations(seed: int, core: TitleCore) -> JsonDict:
+    """``translations``: the original language plus a few others; untranslated fields are ""."""
+    rng = sub_rng(seed, core.kind, core.id, "translations")
+    others = [lang[0] for lang in LANGUAGES if lang[0] != core.original_language]
+    codes = [core.original_language, *rng.sample(others, heavy_tail(rng, 0.2, 1, 4, 9))]
+    items = []
+    for code in codes:
+        iso, english, native, country, _ = _LANG_INFO[code]
+        name = core.original_title if code == core.original_language else make_title(rng, code)
+        data: JsonDict = {
+            "title" if core.kind == "movie" else "name": name if rng.random() < 0.8 else "",
+            "overview": f"{name}." if rng.random() < 0.7 else "",
+            "homepage": f"https://example.com/{code}/{core.id}" if rng.random() < 0.2 else "",
+            "tagline": "" if rng.random() < 0.6 else f"{name}!",
+        }
+        if core.kind == "movie":
+            data["runtime"] = 0 if rng.random() < 0.7 else rng.randint(70, 180)
+        items.append(
+            {
+                "iso_3166_1": country,
+                "iso_639_1": iso,
+                "name": native,
+                "english_name": english,
+                "data": data,
+            }
+        )
+    return {"id": core.id, "translations": items}
+
+
+def watch_providers(seed: int, core: TitleCore) -> JsonDict:
+    """``watch/providers``: per country a TMDb link and providers per offer type (JustWatch)."""
+    rng = sub_rng(seed, core.kind, core.id, "watch_providers")
+    slug = "movie" if core.kind == "movie" else "tv"
+    results: JsonDict = {}
+    for country in sorted(rng.sample(sorted(COUNTRY_NAMES), heavy_tail(rng, 0.3, 1, 5, 14))):
+        entry: JsonDict = {
+            "link": f"https://www.themoviedb.org/{slug}/{core.id}/watch?locale={country}"
+        }
+        for offer in rng.sample(OFFER_TYPES, rng.randint(1, 3)):
+            entry[offer] = [
+                {
+                    "logo_path": logo,
+                    "provider_id": pid,
+                    "provider_name": name,
+                    "display_priority": rng.randint(0, 40),
+                }
+                for pid, name, logo in rng.sample(WATCH_PROVIDERS, rng.randint(1, 3))
+            ]
+        results[country] = entry
+    return {"id": core.id, "results": results}
 
 
 def empty_page() -> JsonDict:

@@ -302,3 +302,16 @@ TV_TYPES: tuple[str, ...] = (
 )
 CERTS: tuple[str, ...] = ("", "G", "PG", "PG-13", "R", "NR")
 TV_RATINGS: tuple[str, ...] = ("TV-PG", "TV-14", "TV-MA", "TV-Y7", "12", "16", "18")
+# (provider_id, provider_name, logo_path) as TMDb's /watch/providers lists them
+WATCH_PROVIDERS: tuple[tuple[int, str, str], ...] = (
+    (8, "Netflix", "/pbpMk2JmcoNnQwx5JGpXngfoWtp.jpg"),
+    (119, "Amazon Prime Video", "/emthp39XA2YScoYL1p0sdbAH2WA.jpg"),
+    (2, "Apple TV", "/peURlLlr8jggOwK53fJ5wdQl05y.jpg"),
+    (3, "Google Play Movies", "/tbEdFQDwx5LEVr8WpSeXQSIirVq.jpg"),
+    (35, "Rakuten TV", "/5GEbAhFW2S5T8zVc1MNvz00pIzM.jpg"),
+    (337, "Disney Plus", "/7rwgEs15tFwyR9NPQ5vpzxTj19Q.jpg"),
+    (1899, "Max", "/6Q3ZYUNA9Hsgj6iWnVsw2gR5V6z.jpg"),
+    (73, "Tubi TV", "/w2TDH9TRI7pltf5LjN3vXzs7QbN.jpg"),
+)
+OFFER_TYPES: tuple[str, ...] = ("flatrate", "free", "ads", "rent", "buy")
+ALT_TITLE_TYPES: tuple[str, ...] = ("", "", "", "romanization", "working title", "DVD title")

@@ -1,10 +1,13 @@
 """Fetching one title's raw bundle in as few requests as TMDb allows.
 
-A movie is one request: details with credits, images, videos, external ids and keywords appended.
-A show is details plus `season/N` (and `season/N/credits`) appends, 20 appends a request. The first
-request cannot know how many seasons exist, so it fills its free slots with seasons 0, 1, 2 …
-speculatively (TMDb leaves out appends that do not exist); later requests carry only what is
-missing, which reaches the minimum ⌈(5 + 2·(S+1)) / 20⌉ requests for S seasons plus specials.
+A movie is one request: details with its nine sub-resources appended (`MOVIE_APPENDS`). A show is
+details with its nine (`TV_APPENDS`: `aggregate_credits`, every season's cast and crew, in place
+of `credits`, the latest season's) plus `season/N` and `season/N/credits` appends, 20 appends a
+request. The first request cannot know how many seasons exist, so it fills its free slots with
+seasons 0, 1, 2 … speculatively (TMDb leaves out appends that do not exist); later requests carry
+only what is missing. That reaches the minimum ⌈(9 + 2·S) / 20⌉ requests for S seasons: the
+specials (season 0) come in the first request without their credits, which join a later request
+only when it has a free slot (9 + 2·S is odd, so one more append never costs a request).
 """
 
 from __future__ import annotations
@@ -18,7 +21,18 @@ from tmdbsync.sync.bundle import Kind, season_credits_key, season_key
 from tmdbsync.tmdb import TmdbClient
 
 MAX_APPENDS = 20
-BASE_APPENDS = ("credits", "images", "videos", "external_ids", "keywords")
+COMMON_APPENDS = (
+    "images",
+    "videos",
+    "external_ids",
+    "keywords",
+    "alternative_titles",
+    "translations",
+    "watch/providers",
+)
+MOVIE_APPENDS = ("credits", *COMMON_APPENDS, "release_dates")
+TV_APPENDS = ("aggregate_credits", *COMMON_APPENDS, "content_ratings")
+SPECIALS = 0
 
 
 def language_params(original_language: str | None) -> dict[str, str]:
@@ -38,10 +52,11 @@ def language_params(original_language: str | None) -> dict[str, str]:
 
 
 def season_appends(numbers: Sequence[int], with_credits: bool) -> list[str]:
+    """`season/N` and, but for the specials, `season/N/credits` (see the module docstring)."""
     appends: list[str] = []
     for number in numbers:
         appends.append(season_key(number))
-        if with_credits:
+        if with_credits and number != SPECIALS:
             appends.append(season_credits_key(number))
     return appends
 
@@ -52,8 +67,9 @@ def _chunks(items: Sequence[str], size: int) -> Iterator[list[str]]:
 
 
 def speculative_seasons(with_credits: bool) -> list[int]:
-    per_season = 2 if with_credits else 1
-    return list(range((MAX_APPENDS - len(BASE_APPENDS)) // per_season))
+    """Seasons 0, 1, 2 … as many as fill the first request's free slots."""
+    free = MAX_APPENDS - len(TV_APPENDS) - 1  # season 0 takes one slot
+    return [SPECIALS, *range(1, 1 + free // (2 if with_credits else 1))]
 
 
 def listed_seasons(raw: dict[str, Any]) -> list[int]:
@@ -76,18 +92,22 @@ async def fetch_title(
     """The raw details (with appends merged) and, in `episode` mode, per-episode credits."""
     params = language_params(original_language)
     if kind == "movie":
-        raw = await tmdb.details("movie", tmdb_id, BASE_APPENDS, params=params, bucket=kind)
+        raw = await tmdb.details("movie", tmdb_id, MOVIE_APPENDS, params=params, bucket=kind)
         return raw, None
     with_credits = not episode_credits
-    first = [*BASE_APPENDS, *season_appends(speculative_seasons(with_credits), with_credits)]
+    first = [*TV_APPENDS, *season_appends(speculative_seasons(with_credits), with_credits)]
     try:
         raw = await tmdb.details("tv", tmdb_id, first, params=params, bucket=kind)
     except (NotFoundError, RequestRejected):
         # Should TMDb ever refuse a speculative season outright, ask without them; a show
         # that is really gone answers 404 again.
-        raw = await tmdb.details("tv", tmdb_id, BASE_APPENDS, params=params, bucket=kind)
-    wanted = season_appends(listed_seasons(raw), with_credits)
-    missing = [key for key in wanted if key not in raw]
+        raw = await tmdb.details("tv", tmdb_id, TV_APPENDS, params=params, bucket=kind)
+    listed = listed_seasons(raw)
+    missing = [key for key in season_appends(listed, with_credits) if key not in raw]
+    specials_credits = season_credits_key(SPECIALS)
+    free_slot = len(missing) % MAX_APPENDS != 0  # in the last request
+    if with_credits and free_slot and SPECIALS in listed and specials_credits not in raw:
+        missing.append(specials_credits)
     for chunk in _chunks(missing, MAX_APPENDS):
         extra = await tmdb.details("tv", tmdb_id, chunk, params=params, bucket=kind)
         for key in chunk:

@@ -27,6 +27,7 @@ from sqlalchemy import (
 from sqlalchemy.sql.elements import ColumnElement
 
 from tmdbsync.db.models import (
+    Base,
     Content,
     ContentAward,
     ContentCast,
@@ -45,12 +46,15 @@ from tmdbsync.db.models import (
     Genre,
     Keyword,
     Person,
+    PersonAlias,
     PersonImage,
     SkippedTitle,
 )
-from tmdbsync.db.upsert import Lookup, insert_rows, upsert
+from tmdbsync.db.upsert import Lookup, insert_rows, table_of, upsert
 from tmdbsync.payloads import (
+    INT64,
     CastCredit,
+    Credits,
     CrewCredit,
     DiscoverItem,
     EpisodePayload,
@@ -62,11 +66,14 @@ from tmdbsync.payloads import (
     Title,
     TraktRatings,
     TraktStats,
+    omdb_count,
+    omdb_score,
     omdb_value,
     parse_awards,
 )
 from tmdbsync.sync.bundle import Kind, SeasonBundle, TitleBundle
 from tmdbsync.sync.deadletter import TRANSIENT, UNUSABLE, Backoff, Failure
+from tmdbsync.sync.store_details import DETAIL_TABLES, save_collections, save_details
 
 # Crew whose profiles a catalogue shows next to the title: enriched under the `principal` policy.
 KEY_JOBS = frozenset(
@@ -85,6 +92,8 @@ KEY_JOBS = frozenset(
 )
 
 PERSON_FIELDS = ("name", "gender", "known_for_department", "profile_path", "popularity")
+# Not every credit carries `original_name` (`created_by` of older payloads): keep one once known.
+PERSON_MERGE = {"is_principal": "{old} OR {new}", "original_name": "COALESCE({new}, {old})"}
 # Credits name people, genres, keywords and episodes by their natural keys; SQL finds the ids.
 PERSON = Lookup(Person, ("tmdb_id",))
 GENRE = Lookup(Genre, ("type", "tmdb_id"))
@@ -110,6 +119,7 @@ def _image_rows(
                 "height": image.height,
                 "aspect_ratio": image.aspect_ratio,
                 "iso_639_1": image.iso_639_1,
+                "iso_3166_1": image.iso_3166_1,
                 "vote_average": image.vote_average,
                 "vote_count": image.vote_count,
             }
@@ -132,10 +142,12 @@ class PeopleIndex:
         row = self.rows.get(ref.id)
         if row is None:
             row = {"tmdb_id": ref.id, **{f: getattr(ref, f) for f in PERSON_FIELDS}}
+            row["original_name"] = ref.original_name
             row["is_principal"] = principal
             self.rows[ref.id] = row
-        elif principal:
-            row["is_principal"] = True
+        else:
+            row["is_principal"] = row["is_principal"] or principal
+            row["original_name"] = row["original_name"] or ref.original_name
 
     def add_all(self, refs: Iterable[PersonRef]) -> None:
         for ref in refs:
@@ -150,7 +162,7 @@ class PeopleIndex:
             rows,
             ["tmdb_id"],
             update=PERSON_FIELDS,
-            merge={"is_principal": "{old} OR {new}"},
+            merge=PERSON_MERGE,
             returning=False,
         )
 
@@ -211,15 +223,16 @@ class Store:
             people.save(connection)
             self._save_genres(connection, batch, content_ids)
             self._save_keywords(connection, batch, content_ids)
+            save_details(connection, batch, content_ids)
             cast: list[dict[str, Any]] = []
             crew: list[dict[str, Any]] = []
             images: list[dict[str, Any]] = []
             videos: list[dict[str, Any]] = []
             for bundle in batch:
                 content_id = content_ids[(bundle.kind, bundle.title.id)]
-                credits = bundle.title.credits
-                cast.extend(_cast_row("content_id", content_id, c) for c in credits.cast)
-                crew.extend(_crew_row("content_id", content_id, c) for c in credits.crew)
+                cast_rows, crew_rows = _credit_rows(content_id, bundle.title.title_credits)
+                cast.extend(cast_rows)
+                crew.extend(crew_rows)
                 images.extend(
                     _image_rows("content_id", content_id, bundle.title.images, CONTENT_IMAGES)
                 )
@@ -240,12 +253,19 @@ class Store:
         return [content_ids[(b.kind, b.title.id)] for b in bundles]
 
     def _index_people(self, people: PeopleIndex, bundle: TitleBundle) -> None:
-        credits = bundle.title.credits
-        for cast in credits.cast:
-            order = cast.order if cast.order is not None else 1 << 30
-            people.add(cast, principal=order < self.principal_cast)
+        """Principal: top-billed cast, key crew, creators. A show's billing is its place in
+        `aggregate_credits` (most episodes over all seasons first), not the latest season's."""
+        title = bundle.title
+        credits = title.title_credits
+        aggregate = credits is title.aggregate_credits
+        for position, cast in enumerate(credits.cast):
+            order = position if aggregate else cast.order
+            people.add(cast, principal=order is not None and order < self.principal_cast)
         for crew in credits.crew:
-            people.add(crew, principal=crew.job in KEY_JOBS)
+            jobs = [crew.job, *(j.job for j in crew.jobs)]
+            people.add(crew, principal=any(job in KEY_JOBS for job in jobs))
+        for creator in title.created_by:  # the "Creator" key job: not in a show's crew
+            people.add(creator, principal=True)
         for season in bundle.seasons:
             people.add_all(season.regulars)
             for episode in season.payload.episodes if season.payload else []:
@@ -269,6 +289,7 @@ class Store:
                 ).where(tuple_(Content.type, Content.tmdb_id).in_(keys))
             )
         }
+        collections = save_collections(connection, batch)
         rows = []
         for bundle in batch:
             title = bundle.title
@@ -281,6 +302,8 @@ class Store:
             else:
                 omdb_status = None
             row = _content_row(bundle, imdb_id)
+            collection = title.belongs_to_collection
+            row["collection_id"] = collections[collection.id] if collection else None
             row["omdb_status"] = omdb_status
             row["synced_at"] = self.now()
             rows.append(row)
@@ -299,7 +322,7 @@ class Store:
         connection.execute(delete(EpisodeCast).where(EpisodeCast.episode_id.in_(episodes)))
         connection.execute(delete(EpisodeCrew).where(EpisodeCrew.episode_id.in_(episodes)))
         connection.execute(delete(Episode).where(Episode.season_id.in_(seasons)))
-        for table in (
+        tables: tuple[type[Base], ...] = (
             ContentSeason,
             ContentGenre,
             ContentKeyword,
@@ -307,8 +330,11 @@ class Store:
             ContentCrew,
             ContentImage,
             ContentVideo,
-        ):
-            connection.execute(delete(table).where(table.content_id.in_(content_ids)))
+            *DETAIL_TABLES,
+        )
+        for table in tables:
+            children = table_of(table)
+            connection.execute(delete(children).where(children.c.content_id.in_(content_ids)))
 
     def _save_genres(
         self,
@@ -542,6 +568,8 @@ class Store:
             "instagram_id": external.instagram_id,
             "twitter_id": external.twitter_id,
             "wikidata_id": external.wikidata_id,
+            "tiktok_id": external.tiktok_id,
+            "youtube_id": external.youtube_id,
             "enriched_at": self.now(),
             "enriched_bucket": bucket,
             "enrich_error": None,
@@ -557,6 +585,11 @@ class Store:
             )
             person_id = ids[(details.id,)]
             connection.execute(delete(PersonImage).where(PersonImage.person_id == person_id))
+            connection.execute(delete(PersonAlias).where(PersonAlias.person_id == person_id))
+            aliases = dict.fromkeys(details.also_known_as)
+            insert_rows(
+                connection, PersonAlias, [{"person_id": person_id, "name": a} for a in aliases]
+            )
             insert_rows(
                 connection,
                 PersonImage,
@@ -649,11 +682,13 @@ class Store:
 
     def save_omdb(self, content_id: int, payload: OmdbTitle | None) -> None:
         """Ratings and awards, or the mark (`not_found`) that stops daily retries."""
+        facts: dict[str, Any] = dict.fromkeys(OMDB_FACTS)
         with self.engine.begin() as connection:
             _clear_dead_letter(connection, "omdb", None, content_id)
             connection.execute(delete(ContentRating).where(ContentRating.content_id == content_id))
             connection.execute(delete(ContentAward).where(ContentAward.content_id == content_id))
             if payload is not None:
+                facts = _omdb_facts(payload)
                 ratings: dict[str, str | None] = {}
                 for rating in payload.Ratings:
                     ratings.setdefault(rating.Source, omdb_value(rating.Value))
@@ -661,7 +696,7 @@ class Store:
                     connection,
                     ContentRating,
                     [
-                        {"content_id": content_id, "source": s, "value": v}
+                        {"content_id": content_id, "source": s, "value": v, "score": omdb_score(v)}
                         for s, v in ratings.items()
                     ],
                 )
@@ -686,6 +721,7 @@ class Store:
                 .values(
                     omdb_status="not_found" if payload is None else "found",
                     omdb_checked_at=self.now(),
+                    **facts,
                 )
             )
 
@@ -778,10 +814,25 @@ def _clear_dead_letter(
     connection.execute(delete(DeadLetter).where(DeadLetter.provider == provider, where))
 
 
+OMDB_FACTS = ("rated", "metascore", "imdb_votes", "box_office", "plot")
+
+
+def _omdb_facts(payload: OmdbTitle) -> dict[str, Any]:
+    """OMDb's title-level values for the content row ("N/A" is NULL like any missing value)."""
+    return {
+        "rated": omdb_value(payload.Rated),
+        "metascore": omdb_count(payload.Metascore),
+        "imdb_votes": omdb_count(payload.imdbVotes),
+        "box_office": omdb_count(payload.BoxOffice, INT64),
+        "plot": omdb_value(payload.Plot),
+    }
+
+
 def _content_row(bundle: TitleBundle, imdb_id: str | None) -> dict[str, Any]:
     title, external = bundle.title, bundle.title.external_ids
     is_movie = bundle.kind == "movie"
     release: date | None = title.release_date if is_movie else title.first_air_date
+    last, upcoming = title.last_episode_to_air, title.next_episode_to_air
     return {
         "type": bundle.kind,
         "tmdb_id": title.id,
@@ -813,6 +864,13 @@ def _content_row(bundle: TitleBundle, imdb_id: str | None) -> dict[str, Any]:
         "twitter_id": external.twitter_id,
         "wikidata_id": external.wikidata_id,
         "tvdb_id": external.tvdb_id,
+        "tiktok_id": external.tiktok_id,
+        "youtube_id": external.youtube_id,
+        "series_type": None if is_movie else title.type,
+        "last_episode_air_date": last.air_date if last else None,
+        "next_episode_air_date": upcoming.air_date if upcoming else None,
+        "next_episode_season": upcoming.season_number if upcoming else None,
+        "next_episode_number": upcoming.episode_number if upcoming else None,
     }
 
 
@@ -831,6 +889,28 @@ def _episode_row(season_id: int, episode: EpisodePayload) -> dict[str, Any]:
         "vote_average": episode.vote_average,
         "vote_count": episode.vote_count,
     }
+
+
+def _credit_rows(
+    content_id: int, credits: Credits
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """A title's cast and crew rows; `aggregate_credits` give one row per role / job, each with
+    its episode count."""
+    cast: list[dict[str, Any]] = []
+    for member in credits.cast:
+        roles = [(r.credit_id, r.character, r.episode_count) for r in member.roles]
+        for credit_id, character, episodes in roles or [(member.credit_id, member.character, None)]:
+            row = _cast_row("content_id", content_id, member)
+            row.update(credit_id=credit_id, character=character, episode_count=episodes)
+            cast.append(row)
+    crew: list[dict[str, Any]] = []
+    for person in credits.crew:
+        jobs = [(j.credit_id, j.job, j.episode_count) for j in person.jobs]
+        for credit_id, job, episodes in jobs or [(person.credit_id, person.job, None)]:
+            row = _crew_row("content_id", content_id, person)
+            row.update(credit_id=credit_id, job=job, episode_count=episodes)
+            crew.append(row)
+    return cast, crew
 
 
 def _cast_row(owner: str, owner_id: object, cast: CastCredit) -> dict[str, Any]:
