@@ -158,7 +158,9 @@ def test_a_details_body_carrying_another_id_is_dead_lettered_never_stored_under_
 def test_a_person_failing_on_every_try_is_dead_lettered_not_asked_on_every_drain(
     fake: RecordingFake, database_url: str, engine: Engine
 ) -> None:
-    movie = fake.catalogue.movie(first_movie(fake), MOVIE_APPENDS, LangOpts(**language_params(None)))
+    movie = fake.catalogue.movie(
+        first_movie(fake), MOVIE_APPENDS, LangOpts(**language_params(None))
+    )
     assert movie is not None
     person = movie["credits"]["cast"][0]["id"]  # billed first: principal
     fake.stick(rf"^/3/person/{person}$", failing(502))

@@ -49,7 +49,8 @@ def test_every_recorded_rating_form_gets_its_score(samples_dir: Path) -> None:
     assert sources == {"Internet Movie Database", "Rotten Tomatoes", "Metacritic"}
     for rating in ratings:
         score = omdb_score(rating.Value)
-        assert score is not None and 0 <= score <= 100, rating
+        assert score is not None, rating
+        assert 0 <= score <= 100, rating
         number = rating.Value.split("/")[0].rstrip("%") if rating.Value else ""
         scale = 10 if rating.Value and rating.Value.endswith("/10") else 100
         assert score == round(float(number) * 100 / scale), rating
@@ -58,7 +59,8 @@ def test_every_recorded_rating_form_gets_its_score(samples_dir: Path) -> None:
 def test_recorded_votes_metascore_and_box_office_are_numbers(samples_dir: Path) -> None:
     titles = _recorded_titles(samples_dir)
     movie = next(t for t in titles if t.BoxOffice and t.BoxOffice.startswith("$"))
-    assert movie.BoxOffice is not None and movie.imdbVotes is not None
+    assert movie.BoxOffice is not None
+    assert movie.imdbVotes is not None
     assert omdb_count(movie.BoxOffice, 2**63 - 1) == int(
         movie.BoxOffice.strip("$").replace(",", "")
     )

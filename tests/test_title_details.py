@@ -248,7 +248,7 @@ def test_a_re_sync_replaces_the_details_instead_of_adding_to_them(
     assert all(before)
 
 
-DETAIL_SAMPLES = [
+DETAIL_SAMPLES: list[tuple[Kind, str]] = [
     ("movie", "movie_details.json"),
     ("movie", "movie_details_2.json"),
     ("movie", "movie_details_3.json"),
@@ -276,7 +276,7 @@ DETAIL_SAMPLES = [
 
 def _empty_text(engine: Engine) -> list[tuple[str, str]]:
     """(table, column) of every text column holding '' — one query per table, all columns."""
-    found = []
+    found: list[tuple[str, str]] = []
     with engine.connect() as connection:
         for table in Base.metadata.sorted_tables:
             columns = [c for c in table.columns if isinstance(c.type, String | Text)]
@@ -362,7 +362,8 @@ def test_each_detail_table_holds_what_the_fake_served_in_the_one_request(
     counts = endpoint_counts(fake_api)
     plan = catalogue.plan(tmdb_id) if kind == "tv" else None
     wanted = 1 if plan is None else math.ceil((9 + 2 * plan.numbered) / 20)
-    assert counts[f"{kind}/{{id}}"] == wanted and counts.total() == wanted
+    assert counts[f"{kind}/{{id}}"] == wanted
+    assert counts.total() == wanted
 
     companies = rows(
         engine,

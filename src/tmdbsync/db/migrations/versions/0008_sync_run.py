@@ -1,7 +1,7 @@
 """sync_run: one row per sync run, so the last result is known even after a crash
 
 Revision ID: 0008
-Revises: 0006
+Revises: 0007
 Create Date: 2026-12-04
 """
 

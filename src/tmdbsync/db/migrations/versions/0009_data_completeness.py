@@ -3,7 +3,7 @@ languages, releases, translations, alternative titles, watch providers, creators
 episode counts, OMDb scores and facts, and indexes for the queries apps run
 
 Revision ID: 0009
-Revises: 0006
+Revises: 0008
 Create Date: 2026-12-04
 """
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0009"
-down_revision = "0006"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
