@@ -186,6 +186,16 @@ class Settings(BaseSettings):
     max_retry_after: float = Field(
         120.0, ge=0, validation_alias=AliasChoices("TMDBSYNC_MAX_RETRY_AFTER", "max_retry_after")
     )
+    source: Literal["discover", "exports"] = Field(
+        "discover", validation_alias=AliasChoices("TMDBSYNC_SOURCE", "source")
+    )
+    tmdb_exports_url: str = Field(
+        "https://files.tmdb.org/p/exports",
+        validation_alias=AliasChoices("TMDB_EXPORTS_URL", "tmdb_exports_url"),
+    )
+    include_adult: bool = Field(
+        False, validation_alias=AliasChoices("TMDBSYNC_INCLUDE_ADULT", "include_adult")
+    )
 
     @field_validator("start", "end", mode="before")
     @classmethod

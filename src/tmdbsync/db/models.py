@@ -22,6 +22,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -108,6 +109,7 @@ class Content(Base):
     __table_args__ = (
         UniqueConstraint("type", "tmdb_id"),
         Index("ix_content_omdb_pending", "omdb_status"),
+        Index("ix_content_synced", "type", "synced_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -144,6 +146,13 @@ class Content(Base):
     synced_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     omdb_status: Mapped[str | None] = mapped_column(String(16))
     omdb_checked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Catalogue freshness (sync/checksum.py, sync/exports.py): the hash of the stored bundle,
+    # when the stored data last really changed, when TMDb stopped knowing the title (its rows
+    # stay), and how many exports in a row have not listed it.
+    checksum: Mapped[str | None] = mapped_column(String(64))
+    changed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    export_misses: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class Genre(Base):
@@ -188,7 +197,24 @@ class Person(Base):
     """A person seen in any credit; `enriched_at` is set once `/person/{id}` was fetched."""
 
     __tablename__ = "person"
-    __table_args__ = (Index("ix_person_queue", "enriched_at", "is_principal"),)
+    # Two partial indexes keep the queue flat at millions of people: the waiting ones in queue
+    # order, and the enriched ones by when (today's people share).
+    __table_args__ = (
+        Index(
+            "ix_person_pending",
+            "is_principal",
+            "id",
+            sqlite_where=text("enriched_at IS NULL"),
+            postgresql_where=text("enriched_at IS NULL"),
+        ),
+        Index(
+            "ix_person_enriched",
+            "enriched_at",
+            "enriched_bucket",
+            sqlite_where=text("enriched_at IS NOT NULL"),
+            postgresql_where=text("enriched_at IS NOT NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     tmdb_id: Mapped[int] = mapped_column(Integer, unique=True)
@@ -211,6 +237,8 @@ class Person(Base):
     enriched_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     enrich_error: Mapped[str | None] = mapped_column(String(200))
     enriched_bucket: Mapped[str | None] = mapped_column(String(8))
+    checksum: Mapped[str | None] = mapped_column(String(64))
+    changed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class PersonImage(Base):
@@ -399,6 +427,58 @@ class ContentChangeLog(Base):
     total_pages: Mapped[int | None] = mapped_column(Integer)
     refreshed: Mapped[int] = mapped_column(Integer, default=0)
     last_synced_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    end_day: Mapped[date | None] = mapped_column(Date)
+    """The window's last day (up to 13 days after `day`); NULL on rows of one day."""
+    notes: Mapped[str | None] = mapped_column(String(500))
+
+
+class TitleQueue(Base):
+    """Titles waiting for one details request, most popular first: ids an export listed that we
+    do not hold (`new`), held ids the change feed named (`changed`), ids an export lists again
+    after we marked them deleted (`returned`), and changed people (type `person`)."""
+
+    __tablename__ = "title_queue"
+    __table_args__ = (
+        UniqueConstraint("type", "tmdb_id"),
+        Index("ix_title_queue_order", "type", "popularity"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    type: Mapped[str] = mapped_column(String(8))
+    tmdb_id: Mapped[int] = mapped_column(Integer)
+    popularity: Mapped[float] = mapped_column(Float, default=0.0)
+    reason: Mapped[str] = mapped_column(String(16))
+    queued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ExportLine(Base):
+    """One line of the export file being applied (a staging area, empty between runs): the whole
+    file is read in here first, so a file that breaks off changes nothing."""
+
+    __tablename__ = "export_line"
+    __table_args__ = (UniqueConstraint("type", "tmdb_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    type: Mapped[str] = mapped_column(String(8))
+    tmdb_id: Mapped[int] = mapped_column(Integer)
+    popularity: Mapped[float | None] = mapped_column(Float)
+    adult: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class ExportLog(Base):
+    """A daily ID export applied: one row per (type, day), so each file counts once."""
+
+    __tablename__ = "export_log"
+    __table_args__ = (UniqueConstraint("type", "day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    type: Mapped[str] = mapped_column(String(8))
+    day: Mapped[date] = mapped_column(Date)
+    lines: Mapped[int] = mapped_column(Integer)
+    queued: Mapped[int] = mapped_column(Integer)
+    deleted: Mapped[int] = mapped_column(Integer)
+    returned: Mapped[int] = mapped_column(Integer)
+    applied_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 class ApiUsage(Base):

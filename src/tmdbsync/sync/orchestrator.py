@@ -20,6 +20,7 @@ from tmdbsync.sync.batch import run_page
 from tmdbsync.sync.bundle import Kind
 from tmdbsync.sync.changes import ChangeLog, run_changes_page
 from tmdbsync.sync.context import Progress, Summary, SyncContext
+from tmdbsync.sync.exports import run_exports_step
 from tmdbsync.sync.lock import HEARTBEAT, RunLock
 from tmdbsync.sync.log import SyncLog
 from tmdbsync.sync.people import drain_people
@@ -140,7 +141,10 @@ async def _step(ctx: SyncContext, kind: Kind, changes: ChangeLog | None) -> bool
     the feed is caught up too, an audit of an old month (which may reopen it for the next step);
     once no month is due either, a batch of skipped titles due for a retry.
     """
-    if await run_page(ctx, kind):
+    if ctx.settings.source == "exports":
+        if await run_exports_step(ctx, kind):
+            return True
+    elif await run_page(ctx, kind):
         return True
     if changes is not None and await run_changes_page(ctx, changes, kind):
         return True

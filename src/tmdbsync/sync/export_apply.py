@@ -1,0 +1,196 @@
+"""Applying one daily ID export file to the database, in one transaction, at no request cost.
+
+The file is read line by line through gunzip (constant memory) into `export_line`, then a few
+set-based statements diff it with `content`: ids we do not hold are queued for one details
+request each (`title_queue`, most popular first; adult ids only with TMDBSYNC_INCLUDE_ADULT),
+held titles take the file's popularity, a held title the file lists again after we marked it
+deleted is cleared and queued for a refresh, and a held title absent from two exports in a row
+gets `content.deleted_at` (its rows stay). A file that breaks off (a truncated gzip, a line that
+is not JSON) raises ExportUnreadable before anything is committed: nothing changes.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import (
+    Connection,
+    Engine,
+    and_,
+    delete,
+    exists,
+    func,
+    insert,
+    literal,
+    select,
+    update,
+)
+
+from tmdbsync.db.models import Content, ExportLine, ExportLog, SkippedTitle, TitleQueue
+from tmdbsync.db.upsert import insert_ignore
+from tmdbsync.errors import RetryableError
+from tmdbsync.sync.bundle import Kind
+
+CHUNK = 20_000  # lines per staging statement: bounds memory, not the file size
+MISSES_TO_DELETE = 2  # consecutive exports without a held title before it counts as deleted
+
+
+class ExportUnreadable(RetryableError):
+    """The export file is incomplete or not one JSON object per line; nothing was applied."""
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    lines: int
+    queued: int
+    deleted: int
+    returned: int
+
+
+def read_lines(path: Path) -> Iterator[dict[str, Any]]:
+    """The file's objects one by one, gunzipped while reading; ExportUnreadable if it breaks off."""
+    try:
+        with gzip.open(path, "rb") as stream:
+            for number, raw in enumerate(stream, 1):
+                if not raw.strip():
+                    continue
+                item = json.loads(raw)
+                if not isinstance(item, dict) or not isinstance(item.get("id"), int):
+                    raise ExportUnreadable(f"{path.name} line {number}: no integer id")
+                yield item
+    except (EOFError, OSError, zlib.error, ValueError) as exc:
+        raise ExportUnreadable(f"{path.name} is incomplete or corrupt: {exc}") from None
+
+
+def _staged(kind: Kind, item: dict[str, Any]) -> dict[str, Any]:
+    popularity = item.get("popularity")
+    return {
+        "type": kind,
+        "tmdb_id": item["id"],
+        "popularity": float(popularity) if isinstance(popularity, int | float) else None,
+        "adult": item.get("adult") is True,
+    }
+
+
+def apply_export(
+    engine: Engine,
+    kind: Kind,
+    day: date,
+    path: Path,
+    *,
+    include_adult: bool = False,
+    now: datetime | None = None,
+) -> ExportResult:
+    """Apply the export of `kind` published on `day` (read from `path`); see the module doc."""
+    now = now or datetime.now(UTC)
+    with engine.begin() as connection:
+        connection.execute(delete(ExportLine).where(ExportLine.type == kind))
+        lines = 0
+        chunk: list[dict[str, Any]] = []
+        for item in read_lines(path):
+            chunk.append(_staged(kind, item))
+            lines += 1
+            if len(chunk) >= CHUNK:
+                insert_ignore(connection, ExportLine, chunk, ["type", "tmdb_id"])
+                chunk = []
+        insert_ignore(connection, ExportLine, chunk, ["type", "tmdb_id"])
+        result = _diff(connection, kind, day, lines, include_adult, now)
+        connection.execute(delete(ExportLine).where(ExportLine.type == kind))
+        connection.execute(
+            insert(ExportLog).values(
+                type=kind,
+                day=day,
+                lines=lines,
+                queued=result.queued,
+                deleted=result.deleted,
+                returned=result.returned,
+                applied_at=now,
+            )
+        )
+    return result
+
+
+def _diff(
+    connection: Connection, kind: Kind, day: date, lines: int, include_adult: bool, now: datetime
+) -> ExportResult:
+    listed = and_(ExportLine.type == Content.type, ExportLine.tmdb_id == Content.tmdb_id)
+    held = Content.type == kind
+    # Back after being marked deleted: clear the mark and fetch it again.
+    returned_ids = select(Content.tmdb_id).where(held, Content.deleted_at.is_not(None), listed)
+    returned = _queue(connection, kind, returned_ids, "returned", now)
+    connection.execute(
+        update(Content)
+        .where(held, Content.deleted_at.is_not(None), exists().where(listed))
+        .values(deleted_at=None)
+    )
+    # Listed: the file's popularity (free), and the count of misses starts again.
+    connection.execute(
+        update(Content)
+        .where(
+            held,
+            ExportLine.type == kind,
+            ExportLine.tmdb_id == Content.tmdb_id,
+            (Content.popularity.is_distinct_from(ExportLine.popularity))
+            | (Content.export_misses != 0),
+        )
+        .values(
+            popularity=ExportLine.popularity,
+            export_misses=0,
+        )
+    )
+    # Not listed though held before the file was made: one more miss; two in a row, deleted.
+    day_start = datetime.combine(day, time(), tzinfo=UTC)
+    connection.execute(
+        update(Content)
+        .where(
+            held,
+            Content.deleted_at.is_(None),
+            Content.synced_at < day_start,
+            ~exists().where(listed),
+        )
+        .values(export_misses=Content.export_misses + 1)
+    )
+    deleted = connection.execute(
+        update(Content)
+        .where(held, Content.deleted_at.is_(None), Content.export_misses >= MISSES_TO_DELETE)
+        .values(deleted_at=now)
+    ).rowcount
+    # New: listed, not held, not recorded as unusable, not queued yet.
+    new_ids = select(ExportLine.tmdb_id).where(
+        ExportLine.type == kind,
+        ~exists().where(listed),
+        ~exists().where(SkippedTitle.type == kind, SkippedTitle.tmdb_id == ExportLine.tmdb_id),
+    )
+    if not include_adult:
+        new_ids = new_ids.where(ExportLine.adult.is_(False))
+    queued = _queue(connection, kind, new_ids, "new", now)
+    return ExportResult(lines, queued, deleted or 0, returned)
+
+
+def _queue(connection: Connection, kind: Kind, ids: Any, reason: str, now: datetime) -> int:
+    """Queue the ids of the `ids` select (with the staged popularity) that are not queued yet."""
+    wanted = ids.subquery()
+    source = select(
+        literal(kind),
+        ExportLine.tmdb_id,
+        func.coalesce(ExportLine.popularity, 0.0),
+        literal(reason),
+        literal(now, type_=TitleQueue.queued_at.type),
+    ).where(
+        ExportLine.type == kind,
+        ExportLine.tmdb_id.in_(select(wanted.c.tmdb_id)),
+        ~exists().where(TitleQueue.type == kind, TitleQueue.tmdb_id == ExportLine.tmdb_id),
+    )
+    result = connection.execute(
+        insert(TitleQueue).from_select(
+            ["type", "tmdb_id", "popularity", "reason", "queued_at"], source
+        )
+    )
+    return result.rowcount or 0
