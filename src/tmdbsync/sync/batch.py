@@ -17,6 +17,7 @@ from tmdbsync.errors import (
 )
 from tmdbsync.payloads import DiscoverItem, DiscoverPage, parse
 from tmdbsync.sync.bundle import Kind
+from tmdbsync.sync.checksum import mark_deleted
 from tmdbsync.sync.context import SyncContext
 from tmdbsync.sync.fetch import fetch_title
 from tmdbsync.sync.log import TMDB_MAX_PAGE, LogRow
@@ -122,6 +123,7 @@ async def _title(ctx: SyncContext, kind: Kind, item: DiscoverItem) -> str:
         )
     except NotFoundError:
         reason = "404 between discover and details"
+        await ctx.write(mark_deleted, ctx.store.engine, kind, item.id, ctx.store.now())
     except (BadPayload, RequestRejected) as exc:
         reason = f"unusable response: {exc}"
     else:

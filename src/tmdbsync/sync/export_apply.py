@@ -188,9 +188,11 @@ def _queue(connection: Connection, kind: Kind, ids: Any, reason: str, now: datet
         ExportLine.tmdb_id.in_(select(wanted.c.tmdb_id)),
         ~exists().where(TitleQueue.type == kind, TitleQueue.tmdb_id == ExportLine.tmdb_id),
     )
-    result = connection.execute(
+    count = select(func.count()).select_from(TitleQueue).where(TitleQueue.type == kind)
+    before = connection.scalar(count) or 0
+    connection.execute(
         insert(TitleQueue).from_select(
             ["type", "tmdb_id", "popularity", "reason", "queued_at"], source
         )
     )
-    return result.rowcount or 0
+    return (connection.scalar(count) or 0) - before  # rowcount of INSERT … SELECT: -1 on psycopg

@@ -52,6 +52,7 @@ from tmdbsync.payloads import (
     parse_awards,
 )
 from tmdbsync.sync.bundle import Kind, SeasonBundle, TitleBundle
+from tmdbsync.sync.checksum import changed_titles, digest, person_changed
 
 # Crew whose profiles a catalogue shows next to the title: enriched under the `principal` policy.
 KEY_JOBS = frozenset(
@@ -188,6 +189,10 @@ class Store:
         batch = list({(b.kind, b.title.id): b for b in bundles}.values())
         with self.engine.begin() as connection:
             content_ids, existing = self._save_contents(connection, batch)
+            stored = [(b.kind, b.title.id) for b in batch]
+            changed = changed_titles(connection, batch, self.now())  # same hash: no child rows
+            batch = [b for b in batch if (b.kind, b.title.id) in changed]
+            existing = [i for i in existing if i in {content_ids[k] for k in changed}]
             if existing:
                 self._delete_children(connection, existing)
             people = PeopleIndex()
@@ -216,7 +221,6 @@ class Store:
             shows = [(content_ids[(b.kind, b.title.id)], b.seasons) for b in batch if b.seasons]
             if shows:
                 self._save_seasons(connection, shows)
-            stored = [(b.kind, b.title.id) for b in batch]
             connection.execute(
                 delete(SkippedTitle).where(
                     tuple_(SkippedTitle.type, SkippedTitle.tmdb_id).in_(stored)
@@ -534,7 +538,11 @@ class Store:
             "enriched_bucket": bucket,
             "enrich_error": None,
         }
+        values["checksum"] = checksum = digest(details)
         with self.engine.begin() as connection:
+            changed = person_changed(connection, details.id, checksum)
+            if changed:  # the same hash: no image rows written, changed_at stays
+                values["changed_at"] = values["enriched_at"]
             ids = upsert(
                 connection,
                 Person,
@@ -542,6 +550,8 @@ class Store:
                 ["tmdb_id"],
                 update=list(values),
             )
+            if not changed:
+                return
             person_id = ids[(details.id,)]
             connection.execute(delete(PersonImage).where(PersonImage.person_id == person_id))
             insert_rows(
