@@ -15,8 +15,9 @@ from sqlalchemy import Engine
 from tests.sync_support import endpoint_counts, fake_settings, rows, run
 from tmdbsync.fakeapi import FakeApi
 from tmdbsync.settings import Settings
+from tmdbsync.sync import export_apply
 from tmdbsync.sync.context import Progress
-from tmdbsync.sync.export_apply import ExportUnreadable, apply_export, read_lines
+from tmdbsync.sync.export_apply import ExportUnreadable, apply_export, read_blocks
 
 DAY = date(2026, 2, 1)
 
@@ -121,13 +122,17 @@ def write_export(path: Path, count: int) -> None:
             )
 
 
-def test_reading_an_export_takes_flat_memory_whatever_its_size(tmp_path: Path) -> None:
+def test_reading_an_export_takes_flat_memory_whatever_its_size(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(export_apply, "CHUNK", 1_000)
+    monkeypatch.setattr(export_apply, "BLOCK", 1 << 16)
     peaks = []
-    for count in (5_000, 50_000):
+    for count in (5_000, 50_000):  # both many chunks and blocks long
         path = tmp_path / f"{count}.json.gz"
         write_export(path, count)
         tracemalloc.start()
-        seen = sum(1 for _ in read_lines(path))
+        seen = sum(len(block) for block in read_blocks(path))
         peaks.append(tracemalloc.get_traced_memory()[1])
         tracemalloc.stop()
         assert seen == count

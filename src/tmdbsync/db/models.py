@@ -110,6 +110,7 @@ class Content(Base):
         UniqueConstraint("type", "tmdb_id"),
         Index("ix_content_omdb_pending", "omdb_status"),
         Index("ix_content_synced", "type", "synced_at"),
+        Index("ix_content_trakt_pending", "trakt_status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -153,6 +154,8 @@ class Content(Base):
     changed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     export_misses: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    trakt_status: Mapped[str | None] = mapped_column(String(16))
+    """content_trakt.status once Trakt was asked; NULL = pending (the queue's index)."""
 
 
 class Genre(Base):
@@ -456,7 +459,7 @@ class ExportLine(Base):
     file is read in here first, so a file that breaks off changes nothing."""
 
     __tablename__ = "export_line"
-    __table_args__ = (UniqueConstraint("type", "tmdb_id"),)
+    __table_args__ = (Index("ix_export_line_key", "type", "tmdb_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     type: Mapped[str] = mapped_column(String(8))

@@ -221,11 +221,13 @@ class Store:
             shows = [(content_ids[(b.kind, b.title.id)], b.seasons) for b in batch if b.seasons]
             if shows:
                 self._save_seasons(connection, shows)
-            connection.execute(
-                delete(SkippedTitle).where(
-                    tuple_(SkippedTitle.type, SkippedTitle.tmdb_id).in_(stored)
+            for kind in {kind for kind, _ in stored}:  # per-kind IN lists use the unique index
+                ids = [tmdb_id for k, tmdb_id in stored if k == kind]
+                connection.execute(
+                    delete(SkippedTitle).where(
+                        SkippedTitle.type == kind, SkippedTitle.tmdb_id.in_(ids)
+                    )
                 )
-            )
         return [content_ids[(b.kind, b.title.id)] for b in bundles]
 
     def _index_people(self, people: PeopleIndex, bundle: TitleBundle) -> None:
@@ -498,12 +500,20 @@ class Store:
         """TMDb ids of people still to enrich under `policy`, principal ones first."""
         if policy == "none" or limit <= 0:
             return []
-        query = select(Person.tmdb_id).where(Person.enriched_at.is_(None))
-        if policy == "principal":
-            query = query.where(Person.is_principal.is_(True))
-        query = query.order_by(Person.is_principal.desc(), Person.id).limit(limit)
+        # One equality on is_principal per query, so each reads ix_person_pending in order.
+        found: list[int] = []
         with self.engine.connect() as connection:
-            return list(connection.scalars(query))
+            for principal in (True, False) if policy == "all" else (True,):
+                query = (
+                    select(Person.tmdb_id)
+                    .where(Person.enriched_at.is_(None), Person.is_principal == principal)
+                    .order_by(Person.id)
+                    .limit(limit - len(found))
+                )
+                found += connection.scalars(query)
+                if len(found) >= limit:
+                    break
+        return found
 
     def people_enriched_since(self, since: datetime, bucket: str) -> int:
         with self.engine.connect() as connection:
@@ -632,14 +642,13 @@ class Store:
 
     def trakt_queue(self, kind: Kind, limit: int) -> list[tuple[int, str]]:
         """(content.id, IMDb id) of stored titles Trakt was not asked about yet, oldest first."""
-        asked = select(ContentTrakt.id).where(ContentTrakt.content_id == Content.id)
         query = (
             select(Content.id, Content.imdb_id)
             .where(
+                Content.trakt_status.is_(None),  # pending: an index lookup, not a walk
                 Content.type == kind,
                 Content.imdb_id.is_not(None),
                 Content.synced_at.is_not(None),
-                ~asked.exists(),
             )
             .order_by(Content.id)
             .limit(limit)
@@ -676,6 +685,9 @@ class Store:
                 [row],
                 ["content_id"],
                 update=[k for k in row if k != "content_id"],
+            )
+            connection.execute(
+                update(Content).where(Content.id == content_id).values(trakt_status=row["status"])
             )
 
 

@@ -1,7 +1,8 @@
 """The whole catalogue kept fresh: export files, deletions, change windows, checksums, and
 indexes that keep the queues flat at scale
 
-content.checksum / changed_at / deleted_at / export_misses, person.checksum / changed_at,
+content.checksum / changed_at / deleted_at / export_misses / trakt_status (Trakt's pending
+marker, filled from content_trakt), person.checksum / changed_at,
 content_change_log.end_day / notes, title_queue, export_line, export_log; the people queue's
 two partial indexes replace ix_person_queue; ix_content_synced finds the change cursor.
 
@@ -30,6 +31,12 @@ def upgrade() -> None:
             sa.Column("export_misses", sa.Integer(), nullable=False, server_default="0")
         )
         batch_op.create_index("ix_content_synced", ["type", "synced_at"], unique=False)
+        batch_op.add_column(sa.Column("trakt_status", sa.String(length=16), nullable=True))
+        batch_op.create_index("ix_content_trakt_pending", ["trakt_status"], unique=False)
+    op.execute(
+        "UPDATE content SET trakt_status ="
+        " (SELECT status FROM content_trakt WHERE content_trakt.content_id = content.id)"
+    )
     with op.batch_alter_table("person", schema=None) as batch_op:
         batch_op.add_column(sa.Column("checksum", sa.String(length=64), nullable=True))
         batch_op.add_column(sa.Column("changed_at", sa.DateTime(timezone=True), nullable=True))
@@ -71,8 +78,8 @@ def upgrade() -> None:
         sa.Column("popularity", sa.Float(), nullable=True),
         sa.Column("adult", sa.Boolean(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_export_line")),
-        sa.UniqueConstraint("type", "tmdb_id", name=op.f("uq_export_line_type_tmdb_id")),
     )
+    op.create_index("ix_export_line_key", "export_line", ["type", "tmdb_id"])
     op.create_table(
         "export_log",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -104,6 +111,8 @@ def downgrade() -> None:
         batch_op.drop_column("checksum")
     with op.batch_alter_table("content", schema=None) as batch_op:
         batch_op.drop_index("ix_content_synced")
+        batch_op.drop_index("ix_content_trakt_pending")
+        batch_op.drop_column("trakt_status")
         batch_op.drop_column("export_misses")
         batch_op.drop_column("deleted_at")
         batch_op.drop_column("changed_at")
