@@ -129,3 +129,20 @@ def test_following_changes_can_be_turned_off(
     fake_api.reset_stats()
     run(settings, sqlite_engine, kinds=("movie",), day=date(2026, 2, 5))
     assert endpoint_counts(fake_api)["movie/changes"] == 0
+
+
+def test_a_held_title_answering_404_on_a_refresh_is_marked_deleted_and_keeps_its_rows(
+    fake_api: FakeApi, database_url: str, engine: Engine
+) -> None:
+    settings = fake_settings(fake_api, database_url, people="none")
+    run(settings, engine, kinds=("movie",), day=date(2026, 2, 1))
+    target = rows(engine, "select tmdb_id from content order by tmdb_id")[0][0]
+    cast = rows(engine, "select count(*) from content_cast")
+    fake_api.script(r"^/3/movie/changes", [listing([target])])
+    fake_api.script(rf"^/3/movie/{target}$", [ScriptedResponse(status=404)])
+
+    run(settings, engine, kinds=("movie",), day=date(2026, 2, 3))
+
+    marked = rows(engine, "select tmdb_id from content where deleted_at is not null")
+    assert marked == [(target,)]
+    assert rows(engine, "select count(*) from content_cast") == cast
