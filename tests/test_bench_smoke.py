@@ -14,6 +14,9 @@ RUNS = {
     "requests_per_title": ["--start", "2024-01", "--end", "2024-01", "--scale", "0.2"],
     "throughput": ["--seconds-slow", "1.5", "--seconds-fast", "1.5"],
     "ingest": ["--movies", "20", "--shows", "10", "--store-only", "10", "--backends", "sqlite"],
+    "export_diff": ["--lines", "2000", "--held", "1800", "--backends", "sqlite"],
+    "resync": ["--titles", "10", "--backends", "sqlite"],
+    "time_to_mirror": [],
 }
 
 

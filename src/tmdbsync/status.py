@@ -12,10 +12,11 @@ from sqlalchemy import Engine, func, select
 from tmdbsync.db.models import Content, Person, SkippedTitle
 from tmdbsync.settings import Settings
 from tmdbsync.sync.bundle import Kind
+from tmdbsync.sync.changes import feed_state
 from tmdbsync.sync.log import SyncLog
 from tmdbsync.sync.orchestrator import ledgers
 from tmdbsync.sync.retry import CAP
-from tmdbsync.sync.store import Store
+from tmdbsync.sync.store import Store, utc_now
 
 KINDS: tuple[Kind, ...] = ("movie", "tv")
 
@@ -61,6 +62,7 @@ def collect_status(settings: Settings, engine: Engine) -> dict[str, Any]:
             for row in rows
         ],
         "quota": quota,
+        "change_feeds": feed_state(engine, utc_now()),  # per feed: lag in days, queue length
         "totals": {
             "content": {kind: content.get(kind, 0) for kind in KINDS},
             "people": people,
@@ -105,4 +107,11 @@ def render_status(console: Console, report: dict[str, Any]) -> None:
         f"people: {totals['people']} ({totals['people_enriched']} enriched); "
         f"OMDb pending: {totals['omdb_pending']}; skipped titles: {totals['skipped_titles']} "
         f"({totals['skipped_due_for_retry']} due for retry)"
+    )
+    feeds = report["change_feeds"]
+    console.print(
+        "change feeds: "
+        + "; ".join(
+            f"{k} {v['lag_days']} days behind, {v['queued']} queued" for k, v in feeds.items()
+        )
     )
