@@ -17,8 +17,8 @@ from tmdbsync.errors import (
 )
 from tmdbsync.payloads import DiscoverItem, DiscoverPage, parse
 from tmdbsync.sync.bundle import Kind
-from tmdbsync.sync.checksum import mark_deleted
 from tmdbsync.sync.context import SyncContext
+from tmdbsync.sync.deleted import mark_deleted
 from tmdbsync.sync.fetch import fetch_title
 from tmdbsync.sync.log import TMDB_MAX_PAGE, LogRow
 from tmdbsync.sync.writer import STORED

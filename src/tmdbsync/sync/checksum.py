@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import Connection, Engine, select, update
+from sqlalchemy import Connection, select, update
 
 from tmdbsync.db.models import Content, Person
 from tmdbsync.sync.bundle import TitleBundle
@@ -81,13 +81,3 @@ def person_changed(connection: Connection, tmdb_id: int, value: str) -> bool:
     """Whether a person's hash differs from the stored one (a first fetch counts as changed)."""
     stored = connection.scalar(select(Person.checksum).where(Person.tmdb_id == tmdb_id))
     return stored != value
-
-
-def mark_deleted(engine: Engine, kind: str, tmdb_id: int, now: datetime) -> None:
-    """A held title TMDb answers 404 for is gone: mark it (its rows stay; storing it clears it)."""
-    with engine.begin() as connection:
-        connection.execute(
-            update(Content)
-            .where(Content.type == kind, Content.tmdb_id == tmdb_id, Content.deleted_at.is_(None))
-            .values(deleted_at=now)
-        )
