@@ -17,7 +17,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import (
     Connection,
@@ -33,6 +32,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.sql.elements import ColumnElement
 
 from tmdbsync.db.models import Content, ExportLine, ExportLog, SkippedTitle, TitleQueue
 from tmdbsync.errors import RetryableError
@@ -139,13 +139,16 @@ def _diff(
     listed = and_(ExportLine.type == Content.type, ExportLine.tmdb_id == Content.tmdb_id)
     held = Content.type == kind
     # Back after being marked deleted: clear the mark and fetch it again.
-    returned_ids = select(Content.tmdb_id).where(held, Content.deleted_at.is_not(None), listed)
-    returned = _queue(connection, kind, returned_ids, "returned", now)
-    connection.execute(
-        update(Content)
-        .where(held, Content.deleted_at.is_not(None), exists().where(listed))
-        .values(deleted_at=None)
-    )
+    returned = 0
+    marked = select(Content.id).where(held, Content.deleted_at.is_not(None)).limit(1)
+    if connection.scalar(marked) is not None:  # else not a lookup per staged line
+        back = exists().where(listed, Content.deleted_at.is_not(None))
+        returned = _queue(connection, kind, [back], "returned", now)
+        connection.execute(
+            update(Content)
+            .where(held, Content.deleted_at.is_not(None), exists().where(listed))
+            .values(deleted_at=None)
+        )
     # Listed: the file's popularity (free), and the count of misses starts again.
     connection.execute(
         update(Content)
@@ -179,20 +182,24 @@ def _diff(
         .values(deleted_at=now)
     ).rowcount
     # New: listed, not held, not recorded as unusable, not queued yet.
-    new_ids = select(ExportLine.tmdb_id).where(
-        ExportLine.type == kind,
+    new = [
         ~exists().where(listed),
         ~exists().where(SkippedTitle.type == kind, SkippedTitle.tmdb_id == ExportLine.tmdb_id),
-    )
+    ]
     if not include_adult:
-        new_ids = new_ids.where(ExportLine.adult.is_(False))
-    queued = _queue(connection, kind, new_ids, "new", now)
+        new.append(ExportLine.adult.is_(False))
+    queued = _queue(connection, kind, new, "new", now)
     return ExportResult(lines, queued, deleted or 0, returned)
 
 
-def _queue(connection: Connection, kind: Kind, ids: Any, reason: str, now: datetime) -> int:
-    """Queue the ids of the `ids` select (with the staged popularity) that are not queued yet."""
-    wanted = ids.subquery()
+def _queue(
+    connection: Connection,
+    kind: Kind,
+    where: list[ColumnElement[bool]],
+    reason: str,
+    now: datetime,
+) -> int:
+    """Queue the staged ids matching `where` (with their popularity) not queued yet."""
     source = (
         select(
             literal(kind),
@@ -201,12 +208,12 @@ def _queue(connection: Connection, kind: Kind, ids: Any, reason: str, now: datet
             literal(reason),
             literal(now, type_=TitleQueue.queued_at.type),
         )
-        .group_by(ExportLine.tmdb_id)
         .where(
             ExportLine.type == kind,
-            ExportLine.tmdb_id.in_(select(wanted.c.tmdb_id)),
+            *where,
             ~exists().where(TitleQueue.type == kind, TitleQueue.tmdb_id == ExportLine.tmdb_id),
         )
+        .group_by(ExportLine.tmdb_id)  # an id listed twice is queued once
     )
     count = select(func.count()).select_from(TitleQueue).where(TitleQueue.type == kind)
     before = connection.scalar(count) or 0
