@@ -17,6 +17,9 @@ RUNS = {
     "status": ["--titles", "1000", "--backends", "sqlite", "--runs", "1"],
     "hostile_bodies": ["--size-mb", "4", "--cap-mb", "1", "--skip-httpx"],
     "payload_cost": ["--movies", "5", "--shows", "2"],
+    "export_diff": ["--lines", "2000", "--held", "1800", "--backends", "sqlite"],
+    "resync": ["--titles", "10", "--backends", "sqlite"],
+    "time_to_mirror": [],
 }
 
 

@@ -89,3 +89,28 @@ def test_skipped_titles_recorded_before_retries_count_one_attempt_at_first_sight
         "reason",
         "first_seen_at",
     }
+
+
+def test_titles_asked_of_trakt_before_0010_are_not_pending_after_it(engine: Engine) -> None:
+    """0010 fills content.trakt_status from content_trakt, so the Trakt queue does not ask again."""
+    command.downgrade(alembic_config(engine), "0006")
+    with engine.begin() as connection:
+        connection.execute(
+            sa.text("insert into content (type, tmdb_id, imdb_id) values ('movie', 1, 'tt1')")
+        )
+        connection.execute(
+            sa.text("insert into content (type, tmdb_id, imdb_id) values ('movie', 2, 'tt2')")
+        )
+        connection.execute(
+            sa.text(
+                "insert into content_trakt (content_id, status, fetched_at)"
+                " select id, 'not_found', :at from content where tmdb_id = 1"
+            ),
+            {"at": datetime(2024, 1, 2, tzinfo=UTC)},
+        )
+    upgrade(engine)
+    with engine.connect() as connection:
+        found = connection.execute(
+            sa.text("select tmdb_id, trakt_status, export_misses from content order by tmdb_id")
+        ).all()
+    assert [tuple(r) for r in found] == [(1, "not_found", 0), (2, None, 0)]

@@ -194,6 +194,11 @@ class Settings(BaseSettings):
     # The first retry waits up to this long, doubling per retry (full jitter, capped at 30 s);
     # 0 retries at once, as the tests do against the local fake.
     retry_backoff: float = Field(0.5, ge=0, le=30, validation_alias="TMDBSYNC_RETRY_BACKOFF")
+    source: Literal["discover", "exports"] = Field("discover", validation_alias="TMDBSYNC_SOURCE")
+    tmdb_exports_url: str = Field(
+        "https://files.tmdb.org/p/exports", validation_alias="TMDB_EXPORTS_URL"
+    )
+    include_adult: bool = Field(False, validation_alias="TMDBSYNC_INCLUDE_ADULT")
 
     @classmethod
     def settings_customise_sources(

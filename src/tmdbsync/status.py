@@ -29,6 +29,7 @@ from tmdbsync.db.models import (
 )
 from tmdbsync.settings import Settings, YearMonth
 from tmdbsync.sync.bundle import Kind
+from tmdbsync.sync.changes import feed_state
 from tmdbsync.sync.deadletter import Backoff
 from tmdbsync.sync.lock import STALE, parse_holder
 from tmdbsync.sync.orchestrator import ledgers
@@ -353,6 +354,7 @@ def collect_status(
             "running": running,
             "last_run": report.last_run(running),
             "change_feed": report.change_feed(),
+            "change_feeds": feed_state(engine, report.now),  # per feed: lag in days, queue length
             "skipped_by_reason": skipped,
             "dead_letters": report.dead_letters(),
             "totals": report.totals(titles, skipped),

@@ -131,7 +131,7 @@ class TmdbClient(EndpointClient):
         return [genre for genre in genres if isinstance(genre, dict)]
 
     async def changes(
-        self, kind: Kind, start: date, end: date, page: int, *, bucket: Bucket
+        self, kind: Kind | Literal["person"], start: date, end: date, page: int, *, bucket: Bucket
     ) -> dict[str, Any]:
         query: dict[str, str | int] = {
             "start_date": start.isoformat(),

@@ -22,6 +22,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -139,6 +140,8 @@ class Content(Base):
         Index("ix_content_title", "title"),
         Index("ix_content_type_release_date", "type", "release_date"),
         Index("ix_content_type_popularity", "type", "popularity"),
+        Index("ix_content_synced", "type", "synced_at"),
+        Index("ix_content_trakt_pending", "trakt_status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -194,6 +197,15 @@ class Content(Base):
     """US dollars, as OMDb's `BoxOffice` ("$173,837,933")."""
     plot: Mapped[str | None] = mapped_column(Text)
     """OMDb's short plot."""
+    # Catalogue freshness (sync/checksum.py, sync/exports.py): the hash of the stored bundle,
+    # when the stored data last really changed, when TMDb stopped knowing the title (its rows
+    # stay), and how many exports in a row have not listed it.
+    checksum: Mapped[str | None] = mapped_column(String(64))
+    changed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    deleted_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    export_misses: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    trakt_status: Mapped[str | None] = mapped_column(String(16))
+    """content_trakt.status once Trakt was asked; NULL = pending (the queue's index)."""
 
 
 class Collection(Base):
@@ -393,8 +405,23 @@ class Person(Base):
     """A person seen in any credit; `enriched_at` is set once `/person/{id}` was fetched."""
 
     __tablename__ = "person"
+    # Two partial indexes keep the queue flat at millions of people: the waiting ones in queue
+    # order, and the enriched ones by when (today's people share).
     __table_args__ = (
-        Index("ix_person_queue", "enriched_at", "is_principal"),
+        Index(
+            "ix_person_pending",
+            "is_principal",
+            "id",
+            sqlite_where=text("enriched_at IS NULL"),
+            postgresql_where=text("enriched_at IS NULL"),
+        ),
+        Index(
+            "ix_person_enriched",
+            "enriched_at",
+            "enriched_bucket",
+            sqlite_where=text("enriched_at IS NOT NULL"),
+            postgresql_where=text("enriched_at IS NOT NULL"),
+        ),
         Index("ix_person_name", "name"),
     )
 
@@ -422,6 +449,8 @@ class Person(Base):
     enriched_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     enrich_error: Mapped[str | None] = mapped_column(String(200))
     enriched_bucket: Mapped[str | None] = mapped_column(String(8))
+    checksum: Mapped[str | None] = mapped_column(String(64))
+    changed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
 class PersonAlias(Base):
@@ -627,6 +656,58 @@ class ContentChangeLog(Base):
     total_pages: Mapped[int | None] = mapped_column(Integer)
     refreshed: Mapped[int] = mapped_column(Integer, default=0)
     last_synced_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    end_day: Mapped[date | None] = mapped_column(Date)
+    """The window's last day (up to 13 days after `day`); NULL on rows of one day."""
+    notes: Mapped[str | None] = mapped_column(String(500))
+
+
+class TitleQueue(Base):
+    """Titles waiting for one details request, most popular first: ids an export listed that we
+    do not hold (`new`), held ids the change feed named (`changed`), ids an export lists again
+    after we marked them deleted (`returned`), and changed people (type `person`)."""
+
+    __tablename__ = "title_queue"
+    __table_args__ = (
+        UniqueConstraint("type", "tmdb_id"),
+        Index("ix_title_queue_order", "type", "popularity"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    type: Mapped[str] = mapped_column(String(8))
+    tmdb_id: Mapped[int] = mapped_column(Integer)
+    popularity: Mapped[float] = mapped_column(Float, default=0.0)
+    reason: Mapped[str] = mapped_column(String(16))
+    queued_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class ExportLine(Base):
+    """One line of the export file being applied (a staging area, empty between runs): the whole
+    file is read in here first, so a file that breaks off changes nothing."""
+
+    __tablename__ = "export_line"
+    __table_args__ = (Index("ix_export_line_key", "type", "tmdb_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    type: Mapped[str] = mapped_column(String(8))
+    tmdb_id: Mapped[int] = mapped_column(Integer)
+    popularity: Mapped[float | None] = mapped_column(Float)
+    adult: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class ExportLog(Base):
+    """A daily ID export applied: one row per (type, day), so each file counts once."""
+
+    __tablename__ = "export_log"
+    __table_args__ = (UniqueConstraint("type", "day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    type: Mapped[str] = mapped_column(String(8))
+    day: Mapped[date] = mapped_column(Date)
+    lines: Mapped[int] = mapped_column(Integer)
+    queued: Mapped[int] = mapped_column(Integer)
+    deleted: Mapped[int] = mapped_column(Integer)
+    returned: Mapped[int] = mapped_column(Integer)
+    applied_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 class ApiUsage(Base):

@@ -18,7 +18,7 @@ from .errors import TmdbError
 from .months import FIRST_YEAR, KINDS, LAST_YEAR, MonthIndex, MonthKey, month_index, month_of
 from .omdb import GETTING_DATA, IMDB_ID, INCORRECT_ID, omdb_payload
 from .payloads import LangOpts
-from .people import People, draw_person_id, valid_person
+from .people import POOL_SIZE, People, draw_person_id, valid_person
 from .seeding import hex_id, sub_rng
 from .titles import TitleCore, decode_imdb, make_core
 from .trakt import trakt_known, trakt_ratings, trakt_stats
@@ -504,7 +504,7 @@ class Catalogue:
             raise TmdbError(20)
         if page < 1 or page > MAX_PAGE:
             raise TmdbError(22)
-        top = self.months._offsets[kind][-1]
+        top = POOL_SIZE if kind == "person" else self.months._offsets[kind][-1]
         ids: dict[int, None] = {}
         day = start
         while day <= end:

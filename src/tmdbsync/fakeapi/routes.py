@@ -104,7 +104,7 @@ def route_tmdb(cat: Catalogue, parts: list[str], query: Query) -> JsonDict | Non
         return cat.genres(parts[1])
     if n == 1 and parts[0] == "configuration":
         return _CONFIGURATION
-    if n == 2 and parts[0] in ("movie", "tv") and parts[1] == "changes":
+    if n == 2 and parts[0] in ("movie", "tv", "person") and parts[1] == "changes":
         return cat.changes(
             parts[0], _date(query, "start_date"), _date(query, "end_date"), _page(query)
         )

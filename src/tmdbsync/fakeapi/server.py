@@ -21,6 +21,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from .catalogue import Catalogue
 from .errors import CODE_FOR_STATUS, TMDB_ERRORS, TmdbError, rate_limit_body, tmdb_error_body
+from .exports import Exports
 from .faults import ERROR_STATUSES, Faults, RateLimiter, ScriptedResponse, Scripts, Sticky
 from .hostile import HostileBody
 from .months import MonthKey
@@ -95,6 +96,7 @@ class FakeApi:
         huge_months: dict[MonthKey, int] | None = None,
     ) -> None:
         self.catalogue = Catalogue(seed=seed, scale=scale, huge_months=huge_months)
+        self.exports = Exports(self.catalogue)
         self.host = host
         self.port = port
         self.tmdb_api_key = tmdb_api_key
@@ -160,6 +162,11 @@ class FakeApi:
         return self.url + "/3"
 
     @property
+    def exports_url(self) -> str:
+        """Where the daily ID export files are (TMDB_EXPORTS_URL)."""
+        return self.url + "/p/exports"
+
+    @property
     def trakt_url(self) -> str:
         """Trakt base; the client appends /movies/{id}/stats etc."""
         return self.url + "/trakt"
@@ -214,6 +221,7 @@ class FakeApi:
         self.set_omdb_daily_limit(None)
         self.latency = 0.0
         self.catalogue.months.reset_drift()
+        self.exports.reset()
         with self._lock:
             self._cache.clear()
         self._stats.reset()
@@ -414,6 +422,11 @@ class _Handler(BaseHTTPRequestHandler):
         query = dict(parse_qsl(split.query, keep_blank_values=True))
         if path.startswith("/__"):
             self._control(fake, method, path, raw)
+            return
+        if path.startswith("/p/exports/"):  # files.tmdb.org: no key, no limit
+            code, body = fake.exports.answer(path[len("/p/exports/") :])
+            fake.record("exports", "exports/" + path.split("/")[-1].split("_ids_")[0], str(code))
+            self._send(_Answer(code, body))
             return
         if path.startswith("/3/") or path == "/3":
             service, parts = "tmdb", [p for p in path[3:].split("/") if p]

@@ -14,6 +14,7 @@ from tmdbsync.payloads import DiscoverItem, DiscoverPage, parse
 from tmdbsync.sync.bundle import Kind
 from tmdbsync.sync.context import SyncContext
 from tmdbsync.sync.deadletter import NOT_FOUND, Failure, IdMismatch, attempt, check_id
+from tmdbsync.sync.deleted import mark_deleted
 from tmdbsync.sync.fetch import fetch_title
 from tmdbsync.sync.log import TMDB_MAX_PAGE, LogRow, expected_on_page, pages_needed
 from tmdbsync.sync.writer import STORED
@@ -166,6 +167,8 @@ async def _title(ctx: SyncContext, kind: Kind, item: DiscoverItem) -> str:
             fetched = Failure.of(exc)
     if isinstance(fetched, Failure):
         reason = NOT_FOUND_NOTE if fetched.code == NOT_FOUND else fetched.reason
+        if fetched.code == NOT_FOUND:  # a title we hold that TMDb no longer knows
+            await ctx.write(mark_deleted, ctx.store.engine, kind, item.id, ctx.store.now())
         await ctx.write(
             ctx.store.record_skip, kind, item.id, reason, item.original_language, fetched.code
         )

@@ -132,6 +132,7 @@ class SyncContext:
         default_factory=lambda: ThreadPoolExecutor(max_workers=1, thread_name_prefix="writer")
     )
     background: dict[str, asyncio.Task[None]] = field(default_factory=dict)
+    exports_checked: set[str] = field(default_factory=set)  # kinds whose export file was seen
 
     def in_background(self, name: str, start: Callable[[], Coroutine[Any, Any, None]]) -> None:
         """Run `start()` as the one task called `name`, unless that one is still running.

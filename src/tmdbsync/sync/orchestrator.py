@@ -22,6 +22,7 @@ from tmdbsync.sync.batch import run_page
 from tmdbsync.sync.bundle import Kind
 from tmdbsync.sync.changes import ChangeLog, run_changes_page
 from tmdbsync.sync.context import Progress, Summary, SyncContext
+from tmdbsync.sync.exports import run_exports_step
 from tmdbsync.sync.lock import HEARTBEAT, RunLock
 from tmdbsync.sync.log import SyncLog
 from tmdbsync.sync.people import drain_people
@@ -46,6 +47,7 @@ from tmdbsync.trakt import TraktClient
 
 LEASE_ABOVE = 20  # requests per second
 DISCOVER = "discover page"
+EXPORTS = "export step"
 log = logging.getLogger(__name__)
 
 
@@ -250,7 +252,10 @@ async def _step(ctx: SyncContext, kind: Kind, changes: ChangeLog | None) -> str 
     once no month is due either, a batch of skipped titles due for a retry. Returns which step
     ran, None when none had work.
     """
-    if await run_page(ctx, kind):
+    if ctx.settings.source == "exports":
+        if await run_exports_step(ctx, kind):
+            return EXPORTS
+    elif await run_page(ctx, kind):
         return DISCOVER
     if changes is not None and await run_changes_page(ctx, changes, kind):
         return "change-feed page"

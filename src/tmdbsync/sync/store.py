@@ -72,6 +72,7 @@ from tmdbsync.payloads import (
     parse_awards,
 )
 from tmdbsync.sync.bundle import Kind, SeasonBundle, TitleBundle
+from tmdbsync.sync.checksum import changed_titles, digest, person_changed
 from tmdbsync.sync.deadletter import TRANSIENT, UNUSABLE, Backoff, Failure
 from tmdbsync.sync.store_details import DETAIL_TABLES, save_collections, save_details
 
@@ -215,6 +216,10 @@ class Store:
         batch = list({(b.kind, b.title.id): b for b in bundles}.values())
         with self.engine.begin() as connection:
             content_ids, existing = self._save_contents(connection, batch)
+            stored = [(b.kind, b.title.id) for b in batch]
+            changed = changed_titles(connection, batch, self.now())  # same hash: no child rows
+            batch = [b for b in batch if (b.kind, b.title.id) in changed]
+            existing = [i for i in existing if i in {content_ids[k] for k in changed}]
             if existing:
                 self._delete_children(connection, existing)
             people = PeopleIndex()
@@ -244,12 +249,13 @@ class Store:
             shows = [(content_ids[(b.kind, b.title.id)], b.seasons) for b in batch if b.seasons]
             if shows:
                 self._save_seasons(connection, shows)
-            stored = [(b.kind, b.title.id) for b in batch]
-            connection.execute(
-                delete(SkippedTitle).where(
-                    tuple_(SkippedTitle.type, SkippedTitle.tmdb_id).in_(stored)
+            for kind in {kind for kind, _ in stored}:  # per-kind IN lists use the unique index
+                ids = [tmdb_id for k, tmdb_id in stored if k == kind]
+                connection.execute(
+                    delete(SkippedTitle).where(
+                        SkippedTitle.type == kind, SkippedTitle.tmdb_id.in_(ids)
+                    )
                 )
-            )
         return [content_ids[(b.kind, b.title.id)] for b in bundles]
 
     def _index_people(self, people: PeopleIndex, bundle: TitleBundle) -> None:
@@ -529,15 +535,24 @@ class Store:
         request keeps failing wait in `dead_letter` until `backoff` says they are due."""
         if policy == "none" or limit <= 0:
             return []
-        query = select(Person.tmdb_id).where(
-            Person.enriched_at.is_(None),
-            self._not_waiting("tmdb", "person", Person.tmdb_id, backoff),
-        )
-        if policy == "principal":
-            query = query.where(Person.is_principal.is_(True))
-        query = query.order_by(Person.is_principal.desc(), Person.id).limit(limit)
+        # One equality on is_principal per query, so each reads ix_person_pending in order.
+        found: list[int] = []
         with self.engine.connect() as connection:
-            return list(connection.scalars(query))
+            for principal in (True, False) if policy == "all" else (True,):
+                query = (
+                    select(Person.tmdb_id)
+                    .where(
+                        Person.enriched_at.is_(None),
+                        Person.is_principal == principal,
+                        self._not_waiting("tmdb", "person", Person.tmdb_id, backoff),
+                    )
+                    .order_by(Person.id)
+                    .limit(limit - len(found))
+                )
+                found += connection.scalars(query)
+                if len(found) >= limit:
+                    break
+        return found
 
     def people_enriched_since(self, since: datetime, bucket: str) -> int:
         with self.engine.connect() as connection:
@@ -574,8 +589,12 @@ class Store:
             "enriched_bucket": bucket,
             "enrich_error": None,
         }
+        values["checksum"] = checksum = digest(details)
         with self.engine.begin() as connection:
             _clear_dead_letter(connection, "tmdb", "person", details.id)
+            changed = person_changed(connection, details.id, checksum)
+            if changed:  # the same hash: no image rows written, changed_at stays
+                values["changed_at"] = values["enriched_at"]
             ids = upsert(
                 connection,
                 Person,
@@ -583,6 +602,8 @@ class Store:
                 ["tmdb_id"],
                 update=list(values),
             )
+            if not changed:
+                return
             person_id = ids[(details.id,)]
             connection.execute(delete(PersonImage).where(PersonImage.person_id == person_id))
             connection.execute(delete(PersonAlias).where(PersonAlias.person_id == person_id))
@@ -730,14 +751,13 @@ class Store:
     def trakt_queue(self, kind: Kind, limit: int, backoff: Backoff) -> list[tuple[int, str]]:
         """(content.id, IMDb id) of stored titles Trakt was not asked about yet, oldest first
         (those that kept failing once they are due again)."""
-        asked = select(ContentTrakt.id).where(ContentTrakt.content_id == Content.id)
         query = (
             select(Content.id, Content.imdb_id)
             .where(
+                Content.trakt_status.is_(None),  # pending: an index lookup, not a walk
                 Content.type == kind,
                 Content.imdb_id.is_not(None),
                 Content.synced_at.is_not(None),
-                ~asked.exists(),
                 self._not_waiting("trakt", Content.type, Content.tmdb_id, backoff),
             )
             .order_by(Content.id)
@@ -774,6 +794,9 @@ class Store:
                 [row],
                 ["content_id"],
                 update=[k for k in row if k != "content_id"],
+            )
+            connection.execute(
+                update(Content).where(Content.id == content_id).values(trakt_status=row["status"])
             )
 
 

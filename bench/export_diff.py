@@ -1,0 +1,107 @@
+"""Export diff: apply a daily ID export file to a database that already holds most of its ids.
+
+    python bench/export_diff.py [--lines 1000000] [--held 900000] [--backends sqlite,postgresql]
+
+Writes a gzip export of `--lines` movie ids (TMDb's line format), fills `content` in bulk with
+SQL with `--held` of those ids plus 1,000 the file does not list, then times `apply_export`
+(stream, stage, diff: new ids queued, popularity refreshed, misses counted) and reports the
+process's peak RSS and its CPU time (on SQLite the database's work is in it too; on
+PostgreSQL the server's is not). Goal: <= 15 s and <= 200 MB peak RSS for 1,000,000 lines
+against 900,000.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import resource
+import sys
+import tempfile
+import time
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from sqlalchemy import Engine, text
+
+from _common import fresh_database, migrated_engine, postgres_available, rss_mb
+from _common import table as fmt_table
+from tmdbsync.sync.export_apply import apply_export
+
+DAY = date(2026, 2, 1)
+GONE = 1_000  # held ids the file does not list
+
+
+def write_export(path: Path, lines: int) -> None:
+    with gzip.open(path, "wb", compresslevel=6) as out:
+        for i in range(1, lines + 1):
+            out.write(
+                b'{"adult":false,"id":%d,"original_title":"Title %d","popularity":%d.%d,'
+                b'"video":false}\n' % (i, i, i % 500, i % 10)
+            )
+
+
+def fill(engine: Engine, lines: int, held: int) -> None:
+    """`held` listed ids (the file's last ones) and GONE unlisted ones, synced the day before."""
+    first = lines - held + 1
+    postgres = engine.dialect.name == "postgresql"
+    series = (
+        "SELECT generate_series(CAST(:a AS integer), CAST(:b AS integer)) AS n"
+        if postgres
+        else "WITH RECURSIVE s(n) AS (SELECT :a UNION ALL SELECT n + 1 FROM s WHERE n < :b) "
+        "SELECT n FROM s"
+    )
+    insert = (
+        "INSERT INTO content (type, tmdb_id, title, popularity, synced_at, export_misses) "
+        "SELECT 'movie', n, 'Title ' || n, 1.0, :synced, 0 FROM ({series}) AS ids"
+    )
+    synced = datetime(2026, 1, 31, 12, tzinfo=UTC)
+    with engine.begin() as connection:
+        for a, b in ((first, lines), (lines + 1_000_000, lines + 1_000_000 + GONE - 1)):
+            connection.execute(
+                text(insert.format(series=series)), {"a": a, "b": b, "synced": synced}
+            )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--lines", type=int, default=1_000_000)
+    parser.add_argument("--held", type=int, default=900_000)
+    parser.add_argument("--backends", default="sqlite,postgresql")
+    args = parser.parse_args()
+    rows = [
+        ("backend", "lines", "held", "seconds", "our CPU s", "queued", "peak RSS MB", "RSS before")
+    ]
+    with tempfile.TemporaryDirectory(prefix="tmdbsync-export-") as folder:
+        path = Path(folder) / "movie_ids_02_01_2026.json.gz"
+        write_export(path, args.lines)
+        for backend in args.backends.split(","):
+            if backend == "postgresql" and not postgres_available():
+                print("postgresql: skipped (not reachable)", file=sys.stderr)
+                continue
+            with fresh_database(backend) as url:
+                engine = migrated_engine(url)
+                fill(engine, args.lines, args.held)
+                before = rss_mb()
+                started, cpu = time.perf_counter(), time.process_time()
+                result = apply_export(engine, "movie", DAY, path)
+                seconds = time.perf_counter() - started
+                cpu = time.process_time() - cpu
+                peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+                engine.dispose()
+                rows.append(
+                    (
+                        backend,
+                        f"{result.lines:,}",
+                        f"{args.held:,}",
+                        f"{seconds:.1f}",
+                        f"{cpu:.1f}",
+                        f"{result.queued:,}",
+                        f"{peak:.0f}",
+                        f"{before:.0f}",
+                    )
+                )
+    print(fmt_table(rows))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,120 @@
+"""The queue of titles waiting for one details request each, most popular first.
+
+Filled by the export diff (new and returning ids, sync/export_apply.py) and by the change feed
+(held titles TMDb edited, sync/changes.py); drained here a batch at a time through the same
+fetch-and-store path as a discover page, so a 404 or an unusable payload is recorded as usual.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import Connection, Engine, and_, delete, exists, func, or_, select
+
+from tmdbsync.db.models import Content, SkippedTitle, TitleQueue
+from tmdbsync.db.upsert import insert_ignore
+from tmdbsync.payloads import DiscoverItem
+from tmdbsync.sync.batch import fetch_and_store
+from tmdbsync.sync.bundle import Kind
+from tmdbsync.sync.context import SyncContext
+
+BATCH = 50  # titles per step, so the kinds keep alternating and a spent quota is noticed
+
+
+def enqueue(engine: Engine, kind: str, ids: Sequence[int], reason: str, now: datetime) -> int:
+    """Queue held titles among `ids` with their stored popularity; returns how many were new."""
+    if not ids:
+        return 0
+    with engine.begin() as connection:
+        found = connection.execute(
+            select(Content.tmdb_id, Content.popularity).where(
+                Content.type == kind, Content.tmdb_id.in_(ids)
+            )
+        ).all()
+        before = _length(connection, kind)
+        insert_ignore(
+            connection,
+            TitleQueue,
+            [
+                {
+                    "type": kind,
+                    "tmdb_id": row.tmdb_id,
+                    "popularity": row.popularity or 0.0,
+                    "reason": reason,
+                    "queued_at": now,
+                }
+                for row in found
+            ],
+            ["type", "tmdb_id"],
+        )
+        return _length(connection, kind) - before
+
+
+def _length(connection: Connection, kind: str) -> int:
+    return (
+        connection.scalar(
+            select(func.count()).select_from(TitleQueue).where(TitleQueue.type == kind)
+        )
+        or 0
+    )
+
+
+def queue_length(engine: Engine, kind: str) -> int:
+    with engine.connect() as connection:
+        return _length(connection, kind)
+
+
+def take(engine: Engine, kind: Kind, limit: int) -> list[DiscoverItem]:
+    """The `limit` most popular queued titles, with the stored original language when held."""
+    query = (
+        select(TitleQueue.tmdb_id, Content.original_language)
+        .outerjoin(
+            Content, and_(Content.type == TitleQueue.type, Content.tmdb_id == TitleQueue.tmdb_id)
+        )
+        .where(TitleQueue.type == kind)
+        .order_by(TitleQueue.popularity.desc(), TitleQueue.id)
+        .limit(limit)
+    )
+    with engine.connect() as connection:
+        return [
+            DiscoverItem(id=row.tmdb_id, original_language=row.original_language)
+            for row in connection.execute(query)
+        ]
+
+
+def finish(engine: Engine, kind: Kind, ids: Sequence[int], since: datetime) -> None:
+    """Drop the queued `ids` that were stored or recorded as unusable at or after `since`."""
+    stored = exists().where(
+        Content.type == kind, Content.tmdb_id == TitleQueue.tmdb_id, Content.synced_at >= since
+    )
+    skipped = exists().where(
+        SkippedTitle.type == kind,
+        SkippedTitle.tmdb_id == TitleQueue.tmdb_id,
+        SkippedTitle.last_tried_at >= since,
+    )
+    with engine.begin() as connection:
+        connection.execute(
+            delete(TitleQueue).where(
+                TitleQueue.type == kind, TitleQueue.tmdb_id.in_(ids), or_(stored, skipped)
+            )
+        )
+
+
+async def drain_titles(ctx: SyncContext, kind: Kind) -> bool:
+    """Fetch and store one batch of queued titles; False when the queue of `kind` is empty.
+
+    Raises QuotaExhausted, like a discover page, when the bucket is spent: titles not reached
+    stay queued.
+    """
+    engine = ctx.store.engine
+    items = await ctx.write(take, engine, kind, BATCH)
+    if not items:
+        return False
+    since = ctx.store.now()
+    ctx.progress.titles_found(kind, len(items))
+    try:
+        await fetch_and_store(ctx, kind, items)
+    finally:
+        await ctx.write(finish, engine, kind, [item.id for item in items], since)
+    return True
