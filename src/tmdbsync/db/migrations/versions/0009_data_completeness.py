@@ -365,11 +365,16 @@ def upgrade() -> None:
 def downgrade() -> None:
     for name, table, _ in NEW_INDEXES:
         op.drop_index(name, table_name=table)
-    if op.get_context().dialect.name != "sqlite":
+    sqlite = op.get_context().dialect.name == "sqlite"
+    if not sqlite:
         op.drop_constraint(op.f("fk_content_collection_id_collection"), "content", "foreignkey")
-    for table, column in [*NEW_COLUMNS, ("content", sa.Column("collection_id"))]:
+    for table, column in NEW_COLUMNS:
         # SQLite >= 3.35 drops a column in place (see upgrade for why not a batch copy)
         op.execute(f"ALTER TABLE {table} DROP COLUMN {column.name}")
+    if sqlite:
+        _drop_collection_id_on_sqlite()
+    else:
+        op.execute("ALTER TABLE content DROP COLUMN collection_id")
 
     with op.batch_alter_table("content_watch_provider", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_content_watch_provider_provider_id"))
@@ -419,3 +424,17 @@ def downgrade() -> None:
     op.drop_table("network")
     op.drop_table("company")
     op.drop_table("collection")
+
+
+def _drop_collection_id_on_sqlite() -> None:
+    """SQLite drops no column a foreign key uses, so `content` is copied without it; with
+    foreign keys off, or dropping the old table would cascade-delete every title's child rows.
+    The pragma is ignored inside a transaction, so this one is ended for it and begun again."""
+    op.execute("COMMIT")
+    op.execute("PRAGMA foreign_keys=OFF")
+    op.execute("BEGIN IMMEDIATE")
+    with op.batch_alter_table("content", schema=None) as batch_op:
+        batch_op.drop_column("collection_id")
+    op.execute("COMMIT")
+    op.execute("PRAGMA foreign_keys=ON")
+    op.execute("BEGIN IMMEDIATE")
