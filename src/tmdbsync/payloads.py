@@ -28,7 +28,7 @@ INT32 = 2**31 - 1
 INT64 = 2**63 - 1
 
 
-def _text(value: Any) -> str | None:
+def clean_text(value: Any) -> str | None:
     """Text as given, minus what no database stores (NUL, lone surrogates).
 
     The one rule for missing text: TMDb writes "" where it knows nothing (homepage, tagline,
@@ -102,7 +102,7 @@ def _datetime(value: Any) -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-Text = Annotated[str | None, BeforeValidator(_text)]
+Text = Annotated[str | None, BeforeValidator(clean_text)]
 Int = Annotated[int | None, BeforeValidator(_bounded_int(INT32))]
 BigInt = Annotated[int | None, BeforeValidator(_bounded_int(INT64))]
 Float = Annotated[float | None, BeforeValidator(_float)]
@@ -112,7 +112,7 @@ DateTime = Annotated[datetime | None, BeforeValidator(_datetime)]
 
 T = TypeVar("T")
 TmdbId = Annotated[int, Field(gt=0, le=INT32, strict=True)]
-Code = Annotated[str, BeforeValidator(_text)]
+Code = Annotated[str, BeforeValidator(clean_text)]
 """A text that must be there (a country or language code, a name in a list): items without
 one are dropped."""
 
@@ -213,7 +213,7 @@ class Credits(Loose):
 
 
 class Image(Loose):
-    file_path: Annotated[str, BeforeValidator(_text), Field(min_length=1)]  # no NUL either
+    file_path: Annotated[str, BeforeValidator(clean_text), Field(min_length=1)]  # no NUL either
     width: Int = None
     height: Int = None
     aspect_ratio: Float = None
@@ -532,7 +532,7 @@ class PersonDetails(PersonRef):
 
 
 class OmdbRating(Loose):
-    Source: Annotated[str, BeforeValidator(_text)]
+    Source: Annotated[str, BeforeValidator(clean_text)]
     Value: Text = None
 
 

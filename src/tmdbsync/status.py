@@ -19,7 +19,6 @@ from tmdbsync.db.counts import Count, count_all, count_by, count_not_null
 from tmdbsync.db.models import (
     ApiUsage,
     Content,
-    ContentChangeLog,
     ContentSyncLog,
     DeadLetter,
     Person,
@@ -261,28 +260,6 @@ class _Report:
             }
         return None
 
-    def change_feed(self) -> dict[str, Any]:
-        """Per kind, the last day of TMDb's change feed followed and how far behind that is."""
-        through = dict(
-            self.connection.execute(
-                select(ContentChangeLog.type, func.max(ContentChangeLog.day))
-                .where(ContentChangeLog.is_completed.is_(True))
-                .group_by(ContentChangeLog.type)
-            )
-            .tuples()
-            .all()
-        )
-        yesterday = self.now.date() - timedelta(days=1)
-        return {
-            kind: None
-            if kind not in through
-            else {
-                "through": through[kind].isoformat(),
-                "lag_days": max(0, (yesterday - through[kind]).days),
-            }
-            for kind in KINDS
-        }
-
     def skipped_by_reason(self) -> dict[str, int]:
         """The dead-letter backlog of titles: skipped titles per reason code, commonest first."""
         return self._grouped(
@@ -353,8 +330,7 @@ def collect_status(
             "quota": report.quota(),
             "running": running,
             "last_run": report.last_run(running),
-            "change_feed": report.change_feed(),
-            "change_feeds": feed_state(engine, report.now),  # per feed: lag in days, queue length
+            "change_feed": feed_state(engine, report.now),  # per feed: lag in days, queue length
             "skipped_by_reason": skipped,
             "dead_letters": report.dead_letters(),
             "totals": report.totals(titles, skipped),

@@ -23,6 +23,7 @@ YEARS_A_LINE = 5
 """A picture line: five years of twelve one-character months (a decade would need 130 columns)."""
 MONTH_LETTERS = "JFMAMJJASOND"
 NAMES = {"movie": "movies", "tv": "TV"}
+FEED_NAMES = {**NAMES, "person": "people"}
 PROVIDERS = {"tmdb": "TMDb", "omdb": "OMDb", "trakt": "Trakt"}
 FAILING = {"tmdb": "people", "omdb": "OMDb lookups", "trakt": "Trakt lookups"}
 # a month of the picture: both kinds done, one of them, neither, outside the range
@@ -163,16 +164,16 @@ def _last_run(report: dict[str, Any]) -> str:
 
 
 def _change_feed(report: dict[str, Any]) -> str:
+    """Per feed, how many days behind and how many titles wait for a refresh."""
     parts: dict[str, list[str]] = {}
-    for kind in KINDS:
-        feed = report["change_feed"][kind]
-        if feed is None:
-            state = "not yet (it starts once every month is done)"
+    for feed, state in report["change_feed"].items():
+        if state["lag_days"] is None:
+            text = "not yet (it starts once every month is done)"
         else:
-            behind = "up to date" if feed["lag_days"] == 0 else f"{feed['lag_days']} days behind"
-            state = f"through {feed['through']} ({behind})"
-        parts.setdefault(state, []).append(NAMES[kind])
-    return "; ".join(f"{' and '.join(kinds)} {state}" for state, kinds in parts.items())
+            behind = "up to date" if state["lag_days"] == 0 else f"{state['lag_days']} days behind"
+            text = f"{behind}, {state['queued']:,} queued"
+        parts.setdefault(text, []).append(FEED_NAMES[feed])
+    return "; ".join(f"{' and '.join(feeds)} {text}" for text, feeds in parts.items())
 
 
 def _skipped(report: dict[str, Any]) -> str:

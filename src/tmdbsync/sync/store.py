@@ -66,6 +66,7 @@ from tmdbsync.payloads import (
     Title,
     TraktRatings,
     TraktStats,
+    clean_text,
     omdb_count,
     omdb_score,
     omdb_value,
@@ -486,7 +487,7 @@ class Store:
                     {
                         "type": kind,
                         "tmdb_id": tmdb_id,
-                        "reason": reason[:500],
+                        "reason": _reason(reason),
                         "reason_code": code,
                         "first_seen_at": now,
                         "last_tried_at": now,
@@ -633,7 +634,7 @@ class Store:
                         "provider": provider,
                         "type": item_type,
                         "tmdb_id": tmdb_id,
-                        "reason": failure.reason[:500],
+                        "reason": _reason(failure.reason),
                         "reason_code": failure.code,
                         "first_seen_at": now,
                         "last_tried_at": now,
@@ -798,6 +799,11 @@ class Store:
             connection.execute(
                 update(Content).where(Content.id == content_id).values(trakt_status=row["status"])
             )
+
+
+def _reason(text: str) -> str:
+    """A failure's text as every database holds it (no NUL, no lone surrogate), 500 at most."""
+    return (clean_text(text) or "?")[:500]
 
 
 def due(table: type[SkippedTitle] | type[DeadLetter], backoff: Backoff, now: datetime) -> Any:
