@@ -8,6 +8,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.reliability_support import RecordingFake
 from tmdbsync.fakeapi import FakeApi
 
 SAMPLES_DIR = Path(__file__).resolve().parents[2] / "shared" / "tmdb-samples"
@@ -26,6 +27,21 @@ def fake_api(fake_api_server: FakeApi) -> FakeApi:
     """The session fake with stats, faults, scripts, limits, latency and drift reset."""
     fake_api_server.reset()
     return fake_api_server
+
+
+@pytest.fixture(scope="session")
+def recording_server() -> Iterator[RecordingFake]:
+    """A fake that also keeps every request it answered, for tests that count paths."""
+    with RecordingFake(seed=42) as fake:
+        yield fake
+
+
+@pytest.fixture
+def recording_fake(recording_server: RecordingFake) -> RecordingFake:
+    """The recording fake with its faults, scripts and request list reset."""
+    recording_server.reset()
+    recording_server.requests.clear()
+    return recording_server
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ off. When TMDb as a whole fails, nothing is recorded and the kind stops as befor
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, timedelta
 from typing import Any
 
@@ -23,19 +22,6 @@ from tmdbsync.sync.fetch import MOVIE_APPENDS, language_params
 
 DAY = date(2024, 6, 1)  # January 2024 is an old month: no daily re-scan lists it again
 RETRIES = 2  # fake_settings' TMDBSYNC_MAX_RETRIES: a failing request costs 3
-
-
-@pytest.fixture(scope="module")
-def recording_server() -> Iterator[RecordingFake]:
-    with RecordingFake(seed=42) as fake:
-        yield fake
-
-
-@pytest.fixture
-def fake(recording_server: RecordingFake) -> RecordingFake:
-    recording_server.reset()
-    recording_server.requests.clear()
-    return recording_server
 
 
 def quiet(fake: RecordingFake, database_url: str, **overrides: Any) -> Settings:
@@ -207,3 +193,8 @@ def test_a_trakt_title_failing_on_every_try_is_dead_lettered_and_trakt_goes_on(
     assert dead == [("trakt", "server_error", 1)]
     assert rows(sqlite_engine, "select count(*) from content_trakt") == [(len(imdb_ids) - 1,)]
     assert fake.paths("trakt").count(f"/trakt/movies/{broken}/stats") == RETRIES + 1
+
+
+@pytest.fixture
+def fake(recording_fake: RecordingFake) -> RecordingFake:
+    return recording_fake

@@ -8,7 +8,6 @@ is lost for good.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, timedelta
 from typing import Any
 
@@ -25,19 +24,6 @@ DAY = date(2024, 6, 1)  # January 2024 is an old month: no daily re-scan lists i
 DISCOVER = r"^/3/discover/movie$"
 PAGES = 3
 NORMAL = ScriptedResponse(status=200)
-
-
-@pytest.fixture(scope="module")
-def recording_server() -> Iterator[RecordingFake]:
-    with RecordingFake(seed=42) as fake:
-        yield fake
-
-
-@pytest.fixture
-def fake(recording_server: RecordingFake) -> RecordingFake:
-    recording_server.reset()
-    recording_server.requests.clear()
-    return recording_server
 
 
 def quiet(fake: RecordingFake, database_url: str, **overrides: Any) -> Settings:
@@ -120,3 +106,8 @@ def test_total_pages_dropping_while_total_results_stays_skips_no_page(
     assert fake.discover_pages()[("movie", "2024-01-01", "2024-01-31", "3")] == 1
     assert all_stored(fake, engine)
     assert log_row(engine)[:2] == (1, 49)
+
+
+@pytest.fixture
+def fake(recording_fake: RecordingFake) -> RecordingFake:
+    return recording_fake
