@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import gzip
 import resource
-import sys
 import tempfile
 import time
 from datetime import UTC, date, datetime
@@ -23,7 +22,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine, text
 
-from _common import fresh_database, migrated_engine, postgres_available, rss_mb
+from _common import fresh_database, migrated_engine, reachable, rss_mb
 from _common import table as fmt_table
 from tmdbsync.sync.export_apply import apply_export
 
@@ -74,10 +73,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="tmdbsync-export-") as folder:
         path = Path(folder) / "movie_ids_02_01_2026.json.gz"
         write_export(path, args.lines)
-        for backend in args.backends.split(","):
-            if backend == "postgresql" and not postgres_available():
-                print("postgresql: skipped (not reachable)", file=sys.stderr)
-                continue
+        for backend in reachable(args.backends):
             with fresh_database(backend) as url:
                 engine = migrated_engine(url)
                 fill(engine, args.lines, args.held)

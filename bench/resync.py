@@ -12,12 +12,11 @@ cost before checksums (delete and rewrite); the second should write none (goal: 
 from __future__ import annotations
 
 import argparse
-import sys
 import time
 
 from sqlalchemy import Engine, text
 
-from _common import FakeProcess, fresh_database, migrated_engine, postgres_available
+from _common import FakeProcess, fresh_database, migrated_engine, reachable
 from _common import table as fmt_table
 from ingest import prefetch_movies
 from tmdbsync.sync.store import Store
@@ -49,10 +48,7 @@ def main() -> None:
     with FakeProcess() as fake:
         bundles = prefetch_movies(fake, args.titles)
     rows = [("backend", "titles", "rows 1st store", "rows 2nd store", "2nd store s")]
-    for backend in args.backends.split(","):
-        if backend == "postgresql" and not postgres_available():
-            print("postgresql: skipped (not reachable)", file=sys.stderr)
-            continue
+    for backend in reachable(args.backends):
         with fresh_database(backend) as url:
             engine = migrated_engine(url)
             store = Store(engine)

@@ -29,7 +29,7 @@ from pathlib import Path
 from rich.console import Console
 from sqlalchemy import text
 
-from _common import fresh_database, migrated_engine, postgres_available
+from _common import fresh_database, migrated_engine, reachable
 from _common import table as fmt_table
 from tmdbsync.db.synthetic import fill
 from tmdbsync.settings import YearMonth, load_settings
@@ -106,10 +106,7 @@ def main() -> None:
     rows: list[tuple[str, ...]] = [
         ("backend", "titles", "build", "status", "--json", "command", "lines x cols")
     ]
-    for backend in args.backends.split(","):
-        if backend == "postgresql" and not postgres_available():
-            print("postgresql: skipped (not reachable)")
-            continue
+    for backend in reachable(args.backends):
         rows.append(measure(backend, args.titles, args.runs))
     print(
         "tmdbsync status, 3,000 month rows (median in-process; command = fresh process); "
