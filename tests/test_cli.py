@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import re
 import socket
 import subprocess
 import sys
@@ -20,6 +19,7 @@ import httpx
 import pytest
 from typer.testing import CliRunner, Result
 
+from tests.cli_support import error_lines as stderr_error_lines
 from tmdbsync.cli import app
 from tmdbsync.fakeapi import FakeApi
 
@@ -66,19 +66,12 @@ def invoke(*args: str, env: dict[str, str]) -> Result:
     return CliRunner().invoke(app, list(args), env=unset | env)
 
 
-PROGRESS_LINE = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d ")  # off-terminal events
-
-
 def error_lines(result: Result) -> list[str]:
     """The error lines on stderr, after checking the command ended on purpose (no crash) and
     printed no traceback; progress lines of a sync run (off a terminal) are not errors."""
     assert isinstance(result.exception, SystemExit), result.exception
     assert "Traceback" not in result.stderr
-    return [
-        line
-        for line in result.stderr.splitlines()
-        if line.strip() and not PROGRESS_LINE.match(line)
-    ]
+    return stderr_error_lines(result.stderr)
 
 
 def fake_env(fake: FakeApi, db: Path) -> dict[str, str]:

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from tests.cli_support import error_lines
 from tests.test_cli import cli, fake_env
 from tmdbsync.cli import app
 from tmdbsync.db import engine as engine_module
@@ -40,7 +41,7 @@ def one_error_line(stderr: str) -> str:
     assert "Traceback" not in stderr
     assert "[SQL" not in stderr
     assert "parameters" not in stderr
-    lines = [line for line in stderr.splitlines() if line.strip()]
+    lines = error_lines(stderr)
     assert len(lines) == 1, stderr
     assert lines[0].startswith("error: ")
     return lines[0]
