@@ -100,7 +100,7 @@ def test_a_full_disk_is_one_line_and_the_next_run_resumes(
         {sync} > {tmp_path}/out1 2> {tmp_path}/err1; echo $? > {tmp_path}/rc1
         mount -o remount,size=64m {disk}
         {sync} > {tmp_path}/out2 2> {tmp_path}/err2; echo $? > {tmp_path}/rc2
-        {" ".join(cli_command("status", "--json"))} > {tmp_path}/status.json
+        {" ".join(cli_command("status", "--json", "--months"))} > {tmp_path}/status.json
     """
     result = subprocess.run(
         ["unshare", "-m", "sh", "-c", script],

@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from tmdbsync.db.engine import database_problem
 from tmdbsync.errors import AlreadyRunning, QuotaExhausted, RetryableError, TmdbsyncError
 from tmdbsync.omdb import OmdbClient
 from tmdbsync.quota import QuotaLedger, lease_size, utc_today
@@ -221,10 +222,13 @@ def _finish(
     try:
         summary.requests = counter.count()
         finish_run(engine, summary)
-    except Exception:
+    except Exception as failure:
         if exc is None:
             raise
-        log.warning("could not record the end of run %s", summary.run_id, exc_info=True)
+        # the run already failed (often the same lost database): one line, not a traceback
+        log.warning(
+            "could not record the end of run %s: %s", summary.run_id, database_problem(failure)
+        )
     progress.run_finished(summary)
     return False
 
