@@ -91,31 +91,32 @@ def kill_until_done(
     rng: random.Random,
     *,
     span: int,
+    points: int = MIN_KILLS,
     after_each_kill: list[str],
 ) -> int:
     """Run the sync again and again, SIGKILLing it at random moments, until it exits 0.
 
     Every fifth kill lands within a random 0.05-1 s of the start (or at its first request), so
-    some land in start-up and migration. The others fall at MIN_KILLS random points spread over
+    some land in start-up and migration. The others fall at `points` random points spread over
     the `span` requests an uninterrupted run sends: when the fake's total reaches the next point
     (at least one request of this run), plus up to 50 ms, so kills land mid-request, mid-title and
     mid-page advance all along the run. Counting points in requests, not seconds, keeps the kills
-    at MIN_KILLS or more however fast the machine is and whatever each restart redoes. Returns
+    at `points` or more however fast the machine is and whatever each restart redoes. Returns
     the number of kills.
     """
-    points = sorted(rng.sample(range(1, span), MIN_KILLS))
+    marks = sorted(rng.sample(range(1, span), points))
     kills = 0
     for attempt in range(300):
         process = spawn(["sync"], env, cwd)
         now = fake.stats()["requests"]
+        # Once the kill points are spent, the rest of the run goes uninterrupted.
+        kill = attempt % 5 == 0 or bool(marks)
         if attempt % 5 == 0:
             wait_for_requests(fake, process, now + 1, limit=rng.uniform(0.05, 1.0))
-        elif points:
-            wait_for_requests(fake, process, max(points.pop(0), now + 1), limit=60)
+        elif marks:
+            wait_for_requests(fake, process, max(marks.pop(0), now + 1), limit=60)
             time.sleep(rng.uniform(0.0, 0.05))
-        else:
-            process.wait()  # the kill points are spent: the rest of the run goes uninterrupted
-        if process.poll() is None:
+        if kill and process.poll() is None:
             process.send_signal(signal.SIGKILL)
         _, stderr = process.communicate()
         if process.returncode == -signal.SIGKILL:
@@ -204,7 +205,9 @@ def test_sigkill_never_spends_above_the_quota(tmp_path: Path) -> None:
         engine = make_engine(url)
         try:
             run_cli(["db", "upgrade"], env, tmp_path).check_returncode()
-            kill_until_done(fake, env, tmp_path, engine, rng, span=quota, after_each_kill=problems)
+            kill_until_done(
+                fake, env, tmp_path, engine, rng, span=quota, points=8, after_each_kill=problems
+            )
             assert not problems
             ledger, sent = usage(engine), served(fake)
             assert sent["tmdb"] <= ledger["tmdb"] <= quota
