@@ -39,6 +39,7 @@ IGNORED_COLUMNS = {
     "omdb_checked_at",
     "first_seen_at",
     "last_tried_at",
+    "changed_at",  # when a checksum last changed: the time of the run that stored it
     "heartbeat_at",
     "notes",
     # content_sync_window: how the scan got there (passes, which run), not what it holds
