@@ -173,7 +173,12 @@ def _change_feed(report: dict[str, Any]) -> str:
             behind = "up to date" if state["lag_days"] == 0 else f"{state['lag_days']} days behind"
             text = f"{behind}, {state['queued']:,} queued"
         parts.setdefault(text, []).append(FEED_NAMES[feed])
-    return "; ".join(f"{' and '.join(feeds)} {text}" for text, feeds in parts.items())
+    return "; ".join(f"{_listed(feeds)} {text}" for text, feeds in parts.items())
+
+
+def _listed(names: list[str]) -> str:
+    """'movies', 'movies and TV', 'movies, TV and people'."""
+    return " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
 
 
 def _skipped(report: dict[str, Any]) -> str:
