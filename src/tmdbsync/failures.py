@@ -16,7 +16,6 @@ import traceback
 from collections.abc import Callable, Iterator
 from typing import ParamSpec, TypeVar
 
-import click
 import typer
 from rich.console import Console
 from rich.markup import escape
@@ -99,7 +98,7 @@ def one_line(command: Callable[P, R]) -> Callable[P, R]:
     def run(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return command(*args, **kwargs)
-        except (typer.Exit, click.exceptions.ClickException, click.exceptions.Abort):
+        except (typer.Exit, typer.Abort):  # Typer's own ends (usage errors are not `describe`d)
             raise
         except Exception as exc:
             if describe(exc) is None:
