@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,6 +14,20 @@ from tmdbsync.fakeapi import FakeApi
 
 SAMPLES_DIR = Path(__file__).resolve().parents[2] / "shared" / "tmdb-samples"
 HUGE_MONTH = ("movie", 2001, 1)
+
+
+@pytest.fixture(autouse=True)
+def _logging_as_it_was() -> Iterator[None]:
+    """Commands run in-process (CliRunner) configure logging for the whole interpreter: put the
+    root handlers and every logger's level and filters back, so later tests see the defaults."""
+    root = logging.getLogger()
+    loggers = [root, *(logging.getLogger(name) for name in list(logging.root.manager.loggerDict))]
+    saved = [(each, each.level, list(each.handlers), list(each.filters)) for each in loggers]
+    yield
+    for each, level, handlers, filters in saved:
+        each.setLevel(level)
+        each.handlers[:] = handlers
+        each.filters[:] = filters
 
 
 @pytest.fixture(scope="session")
