@@ -108,22 +108,23 @@ def test_months_and_since_print_the_month_table(engine: Engine, database_url: st
 
 
 def test_a_running_sync_and_the_last_run_are_named(engine: Engine, database_url: str) -> None:
-    fill(engine, FIRST, LAST, {"movie": LAST, "tv": LAST}, now=NOW)
-    started = NOW - timedelta(minutes=42)
+    now = datetime.now(UTC)  # not the module's NOW: a heartbeat that old would read as dead
+    fill(engine, FIRST, LAST, {"movie": LAST, "tv": LAST}, now=now)
+    started = now - timedelta(minutes=42)
     with engine.begin() as connection:
         connection.execute(
             insert(SyncRun),
             [
-                _run(NOW - timedelta(days=1), finished=True, host="cron-box", pid=7),
+                _run(now - timedelta(days=1), finished=True, host="cron-box", pid=7),
                 _run(started, finished=False, host="cron-box", pid=4242),
             ],
         )
         connection.execute(
-            insert(SyncLock).values(name="sync", holder="cron-box:4242", heartbeat_at=NOW)
+            insert(SyncLock).values(name="sync", holder="cron-box:4242", heartbeat_at=now)
         )
     text = status(database_url)
     assert f"Running:  yes, cron-box:4242 since {started:%Y-%m-%d %H:%M} UTC" in text
-    yesterday = NOW - timedelta(days=1)
+    yesterday = now - timedelta(days=1)
     assert f"Last run: {yesterday:%Y-%m-%d %H:%M} UTC for 41 min: exit 0, quota spent" in text
     assert "\n          812 titles stored, 3 skipped, 1,000 requests\n" in text
     report = json.loads(status(database_url, "--json"))
