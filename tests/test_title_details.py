@@ -86,6 +86,16 @@ def _nulls(value: Any) -> Any:
     return value or None
 
 
+def assert_countries(engine: Engine, content_id: int, raw: dict[str, Any]) -> None:
+    """The stored production and origin countries are exactly those the payload names."""
+    countries = {(c["iso_3166_1"], "production") for c in raw["production_countries"]}
+    countries |= {(code, "origin") for code in raw.get("origin_country", [])}
+    stored = rows(
+        engine, "select iso_3166_1, kind from content_country where content_id = :c", c=content_id
+    )
+    assert set(stored) == countries
+
+
 def test_a_real_movie_stores_every_detail_it_carries(samples_dir: Path, engine: Engine) -> None:
     raw = _fight_club(samples_dir)
     content_id = Store(engine).save_title(build_bundle("movie", raw))
@@ -122,18 +132,7 @@ def test_a_real_movie_stores_every_detail_it_carries(samples_dir: Path, engine: 
         )
         == companies
     )
-    countries = {(c["iso_3166_1"], "production") for c in raw["production_countries"]}
-    countries |= {(code, "origin") for code in raw.get("origin_country", [])}
-    assert (
-        set(
-            rows(
-                engine,
-                "select iso_3166_1, kind from content_country where content_id = :c",
-                c=content_id,
-            )
-        )
-        == countries
-    )
+    assert_countries(engine, content_id, raw)
     assert {
         r[0]
         for r in rows(
@@ -467,18 +466,7 @@ def test_each_detail_table_holds_what_the_fake_served_in_the_one_request(
             engine, "select iso_639_1 from content_language where content_id = :c", c=content_id
         )
     } == languages
-    countries = {(c["iso_3166_1"], "production") for c in expected["production_countries"]}
-    countries |= {(code, "origin") for code in expected["origin_country"]}
-    assert (
-        set(
-            rows(
-                engine,
-                "select iso_3166_1, kind from content_country where content_id = :c",
-                c=content_id,
-            )
-        )
-        == countries
-    )
+    assert_countries(engine, content_id, expected)
 
 
 def test_a_sync_leaves_no_empty_string_in_any_text_column(
