@@ -100,14 +100,15 @@ def companies(rng: random.Random) -> list[JsonDict]:
     """``production_companies`` (sometimes empty, some logos null)."""
     picks = rng.sample(COMPANIES, heavy_tail(rng, 0.15, 1, 3, 8))
     return [
-        {
-            "id": cid,
-            "logo_path": image_path(rng) if rng.random() < 0.6 else None,
-            "name": name,
-            "origin_country": country,
-        }
+        {"id": cid, "logo_path": _company_logo(cid), "name": name, "origin_country": country}
         for cid, name, country in picks
     ]
+
+
+def _company_logo(company_id: int) -> str | None:
+    """One logo per company, as TMDb has: every title naming a company shows the same one."""
+    rng = sub_rng(0, "company", company_id)
+    return image_path(rng) if rng.random() < 0.6 else None
 
 
 def countries(core: TitleCore, has_any: bool) -> list[JsonDict]:
@@ -125,7 +126,8 @@ def movie_details(seed: int, core: TitleCore) -> JsonDict:
     collection = None
     if rng.random() < 0.1:
         collection = {
-            "id": 1000 + core.id % 9000,
+            # One collection per movie, so no two titles describe the same collection differently.
+            "id": 1_000_000 + core.id,
             "name": f"{core.title} Collection",
             "poster_path": image_path(rng),
             "backdrop_path": image_path(rng),
