@@ -106,9 +106,10 @@ def companies(rng: random.Random) -> list[JsonDict]:
 
 
 def _company_logo(company_id: int) -> str | None:
-    """One logo per company, as TMDb has: every title naming a company shows the same one."""
+    """One logo per company, as TMDb has: every title naming a company shows the same one (the
+    big studios listed here nearly all have one)."""
     rng = sub_rng(0, "company", company_id)
-    return image_path(rng) if rng.random() < 0.6 else None
+    return image_path(rng) if rng.random() < 0.85 else None
 
 
 def countries(core: TitleCore, has_any: bool) -> list[JsonDict]:
