@@ -40,8 +40,9 @@ async def _httpx(base: str, key: str) -> str:
 
 async def _tmdbsync(base: str, key: str, cap_mb: int) -> str:
     from tmdbsync.db.engine import make_engine, upgrade
-    from tmdbsync.http import ApiClient, RateLimiter
+    from tmdbsync.http import ApiClient
     from tmdbsync.quota import QuotaLedger
+    from tmdbsync.ratelimit import RateLimiter
 
     with tempfile.TemporaryDirectory() as scratch:
         engine = make_engine(f"sqlite:///{Path(scratch) / 'ledger.db'}")

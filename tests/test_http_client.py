@@ -18,9 +18,11 @@ from tmdbsync.errors import (
     RetryableError,
 )
 from tmdbsync.fakeapi import FakeApi, Faults, ScriptedResponse
-from tmdbsync.http import ApiClient, RateLimiter, redact
-from tmdbsync.omdb import OmdbClient
+from tmdbsync.http import ApiClient
+from tmdbsync.omdb import OmdbClient, daily_limit
 from tmdbsync.quota import QuotaLedger
+from tmdbsync.ratelimit import RateLimiter
+from tmdbsync.redaction import redact
 from tmdbsync.settings import Settings
 from tmdbsync.tmdb import TmdbClient
 
@@ -67,6 +69,11 @@ def api(
         secrets=[key],
         **(FAST | options),
     )
+
+
+def omdb_client(fake: FakeApi, ledger: QuotaLedger, key: str = OMDB_KEY) -> OmdbClient:
+    """An OmdbClient on the fake OMDb, with OMDb's daily-limit hook as from_settings gives it."""
+    return OmdbClient(api(fake, ledger, provider="omdb", key=key, daily_limit=daily_limit))
 
 
 async def fetch(client: ApiClient, path: str = GENRES) -> Any:
@@ -220,27 +227,47 @@ def test_reset_connection_is_retried(fake_api: FakeApi, ledger: QuotaLedger) -> 
     assert ledger.used("movie") == 3
 
 
-def test_omdb_limit_reached_is_quota_exhausted(fake_api: FakeApi, omdb_ledger: QuotaLedger) -> None:
-    body = {"Response": "False", "Error": "Request limit reached!"}
-    fake_api.script(r"omdb", [ScriptedResponse(status=401, body=body)])
-    client = OmdbClient(api(fake_api, omdb_ledger, provider="omdb", key=OMDB_KEY))
+LIMIT_BODY = {"Response": "False", "Error": "Request limit reached!"}
 
-    async def scenario() -> Any:
-        try:
-            return await client.by_imdb_id("tt0111161", bucket="tv")
-        finally:
-            await client.aclose()
 
-    with pytest.raises(QuotaExhausted, match="OMDb request limit reached") as raised:
-        run(scenario())
-    assert (raised.value.provider, raised.value.bucket) == ("omdb", "tv")
+@pytest.mark.parametrize("status", [200, 401])
+def test_omdb_limit_reached_stops_every_omdb_request(
+    fake_api: FakeApi, omdb_ledger: QuotaLedger, status: int
+) -> None:
+    fake_api.script(r"omdb", [ScriptedResponse(status=status, body=LIMIT_BODY)])
+    client = omdb_client(fake_api, omdb_ledger)
+    errors: list[QuotaExhausted] = []
+
+    async def scenario() -> None:
+        async with client.api:
+            for bucket in ("tv", "movie"):
+                with pytest.raises(QuotaExhausted, match="OMDb request limit reached") as raised:
+                    await client.by_imdb_id("tt0111161", bucket=bucket)
+                errors.append(raised.value)
+
+    before = requests_served(fake_api)
+    run(scenario())
+    assert [(error.provider, error.bucket) for error in errors] == [
+        ("omdb", "tv"),
+        ("omdb", "movie"),
+    ]
+    assert requests_served(fake_api) - before == 1, "the other bucket asked nothing"
+
+
+def test_without_a_daily_limit_hook_the_client_goes_by_the_status(
+    fake_api: FakeApi, omdb_ledger: QuotaLedger
+) -> None:
+    """The generic client knows no provider: OMDb's limit in a 401 body is only a 401 to it."""
+    fake_api.script(r"omdb", [ScriptedResponse(status=401, body=LIMIT_BODY)])
+    with pytest.raises(AuthError, match="Request limit reached"):
+        run(fetch(api(fake_api, omdb_ledger, provider="omdb", key=OMDB_KEY), ""))
 
 
 @pytest.mark.parametrize("error", ["Movie not found!", "Incorrect IMDb ID.", "Error getting data."])
 def test_omdb_not_found_is_none(fake_api: FakeApi, omdb_ledger: QuotaLedger, error: str) -> None:
     body = {"Response": "False", "Error": error}
     fake_api.script(r"omdb", [ScriptedResponse(status=200, body=body)])
-    client = OmdbClient(api(fake_api, omdb_ledger, provider="omdb", key=OMDB_KEY))
+    client = omdb_client(fake_api, omdb_ledger)
 
     async def scenario() -> Any:
         try:
@@ -252,7 +279,7 @@ def test_omdb_not_found_is_none(fake_api: FakeApi, omdb_ledger: QuotaLedger, err
 
 
 def test_omdb_bad_key_is_auth_error(fake_api: FakeApi, omdb_ledger: QuotaLedger) -> None:
-    client = OmdbClient(api(fake_api, omdb_ledger, provider="omdb", key=CANARY))
+    client = omdb_client(fake_api, omdb_ledger, CANARY)
 
     async def scenario() -> Any:
         try:

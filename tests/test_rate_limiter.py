@@ -8,7 +8,7 @@ import time
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tmdbsync.http import RateLimiter
+from tmdbsync.ratelimit import RateLimiter
 
 
 class VirtualTime:

@@ -22,7 +22,7 @@ from tmdbsync.db.engine import make_engine, upgrade
 from tmdbsync.demo_file import claim
 from tmdbsync.errors import AlreadyRunning, ConfigError, TmdbsyncError
 from tmdbsync.failures import fail, one_line, set_verbose
-from tmdbsync.http import RedactingFilter
+from tmdbsync.redaction import RedactingFilter
 from tmdbsync.settings import Settings, YearMonth
 from tmdbsync.status import collect_status
 from tmdbsync.status_view import render_status

@@ -1,12 +1,13 @@
-"""HTTP shared by TMDb and OMDb: exact rate limiting, quota reservation, retries, key redaction.
+"""HTTP shared by TMDb, OMDb and Trakt: quota reservation, retries, redirects refused.
 
-Every attempt waits for the provider's rate limiter and is then reserved in the quota ledger just
-before it leaves, so retries are paid for like any request and a crash over-counts only requests
-that were on the wire. Keys travel in query strings (`api_key=`,
-`apikey=`), so every message this module produces is built from a redacted path, and exceptions
-are raised outside `except` blocks so no transport error carrying the full URL is chained to them.
+Every attempt waits for the provider's rate limiter (ratelimit.py) and is then reserved in the
+quota ledger just before it leaves, so retries are paid for like any request and a crash
+over-counts only requests that were on the wire. Keys travel in query strings, so every message
+this module produces is built from a redacted path (redaction.py), and exceptions are raised
+outside `except` blocks so no transport error carrying the full URL is chained to them.
 Redirects are never followed (each hop would carry the key, uncounted and unlimited), and bodies
-are read under a size cap (http_body.py).
+are read under a size cap (http_body.py). Nothing here knows a provider by name: a provider's
+quirks come in as hooks (`DailyLimit`).
 """
 
 from __future__ import annotations
@@ -14,19 +15,16 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import math
 import random
-import re
 import time
-from collections import deque
-from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from functools import partial
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self
-from urllib.parse import quote, quote_plus, urlencode
+from urllib.parse import urlencode
 
 import httpx
 
@@ -42,117 +40,32 @@ from tmdbsync.errors import (
 )
 from tmdbsync.http_body import ACCEPT_ENCODING, BadEncoding, BodyTooLarge, read_capped
 from tmdbsync.quota import Bucket, QuotaLedger
+from tmdbsync.ratelimit import SEND_MARGIN, RateLimiter
+from tmdbsync.redaction import quiet_transport_loggers, redact
 
 if TYPE_CHECKING:
     from tmdbsync.settings import RateLimit, Settings
 
 log = logging.getLogger("tmdbsync.http")
 
-_KEY_IN_QUERY = re.compile(r"(?i)\b(api_?key=)[^&\s\"'#]+")
-OMDB_LIMIT_REACHED = "Request limit reached!"
-SEND_MARGIN = 0.025  # seconds added to every rate-limit window, for admission-to-wire jitter
+# A provider that tells of its daily limit in a body (of any status) rather than by a status of
+# its own: given the parsed body, why nothing more may go out today, or None.
+DailyLimit = Callable[[Any], str | None]
 
 
-class RateLimiter:
-    """A sliding log: a request starts only if fewer than N started in the last W seconds.
-
-    Unlike a token bucket (which lets 2N through around a window edge), this holds in *any*
-    window of W seconds, which is what a provider's own sliding counter checks.
-    """
-
-    def __init__(
-        self,
-        requests: int,
-        window: float,
-        *,
-        clock: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
-        margin: float = 0.0,
-    ) -> None:
-        if requests < 1 or window <= 0:
-            raise ValueError("a rate limit needs at least 1 request in a positive window")
-        self.requests = requests
-        self.window = window
-        # A request leaves a little after it is admitted (another thread may hold the GIL for a
-        # few milliseconds): spacing windows by `margin` more keeps the server's count exact too.
-        self.margin = margin
-        self.clock = clock
-        self._sleep = sleep
-        self._starts: deque[float] = deque(maxlen=requests)
-        self._blocked_until = -math.inf
-        self._lock = asyncio.Lock()
-
-    async def acquire(self, before_start: Callable[[], Awaitable[object]] | None = None) -> None:
-        """Wait for a free slot and record its start; waiters are served first come, first out.
-
-        `before_start` runs once the slot is free, before it is recorded (the caller reserves
-        quota there, so a request is paid for only when it is about to leave); if it raises, no
-        slot is taken. Recording after it keeps the window exact however long it took: the
-        window only slides forward, so the slot is still free.
-        """
-        async with self._lock:
-            while True:
-                now = self.clock()
-                ready = self._blocked_until
-                if len(self._starts) == self.requests:
-                    ready = max(ready, self._starts[0] + self.window + self.margin)
-                if now >= ready:
-                    if before_start is not None:
-                        await before_start()
-                    self._starts.append(self.clock())
-                    return
-                await self._sleep(ready - now)
-
-    def block_until(self, when: float) -> None:
-        """Hold every request of this provider until `when` (on `clock`), e.g. for Retry-After."""
-        self._blocked_until = max(self._blocked_until, when)
-
-
-def redact(text: str, secrets: Iterable[str]) -> str:
-    """`text` with every secret (also URL-encoded) and any api_key=/apikey= value as `***`."""
-    variants = {form for secret in secrets if secret for form in _encodings(secret)}
-    for variant in sorted(variants, key=len, reverse=True):
-        text = text.replace(variant, "***")
-    return _KEY_IN_QUERY.sub(r"\1***", text)
-
-
-def _encodings(secret: str) -> tuple[str, str, str]:
-    return secret, quote(secret, safe=""), quote_plus(secret)
-
-
-class RedactingFilter(logging.Filter):
-    """Rewrites each record's text through `redact`, for handlers that also see other libraries."""
-
-    def __init__(self, secrets: Iterable[str] = ()) -> None:
-        super().__init__()
-        self.secrets = tuple(secrets)
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        try:
-            message = record.getMessage()
-        except (TypeError, ValueError):  # a bad format string must not break the caller
-            message = f"{record.msg} {record.args}"
-        record.msg = redact(message, self.secrets)
-        record.args = None
-        if record.exc_info and not record.exc_text:
-            record.exc_text = logging.Formatter().formatException(record.exc_info)
-        if record.exc_text:
-            record.exc_text = redact(record.exc_text, self.secrets)
-        if record.stack_info:
-            record.stack_info = redact(record.stack_info, self.secrets)
-        return True
-
-
-_TRANSPORT_FILTER = RedactingFilter()
-
-
-def _quiet_transport_loggers() -> None:
-    """httpx logs every full URL (with the key) at INFO: default it to WARNING and redact it."""
-    for name in ("httpx", "httpcore"):
-        logger = logging.getLogger(name)
-        if logger.level == logging.NOTSET:
-            logger.setLevel(logging.WARNING)
-        logger.addFilter(_TRANSPORT_FILTER)
+def refused_redirect(
+    where: str, location: str | None, *, base: httpx.URL, setting: str, secrets: Iterable[str]
+) -> RedirectRefused:
+    """A 3xx, fatal: our hosts do not redirect what we ask, so `setting` is wrong (or something
+    intercepts); following would send the key to wherever it points. Names the host only."""
+    try:
+        host = httpx.URL(location).host or base.host if location else "no Location"
+    except httpx.InvalidURL:
+        host = "an invalid Location"
+    return RedirectRefused(
+        f"{where}: redirect to {redact(host, secrets)} not followed; "
+        f"check {setting} (now {redact(str(base), secrets)})"
+    )
 
 
 @dataclass(frozen=True)
@@ -237,6 +150,7 @@ class ApiClient:
         backoff_base: float = 0.5,
         backoff_cap: float = 30.0,
         max_body_bytes: int = 64 << 20,
+        daily_limit: DailyLimit | None = None,
     ) -> None:
         self.provider = provider
         self.ledger = ledger
@@ -249,10 +163,11 @@ class ApiClient:
         self._backoff_base = backoff_base
         self._backoff_cap = backoff_cap
         self._max_body_bytes = max_body_bytes
+        self._daily_limit = daily_limit
         self._in_flight = asyncio.Semaphore(max_connections)
         # Buckets (or "*" for all) the provider told us to leave alone for this run.
         self._stopped: dict[str, str] = {}
-        _quiet_transport_loggers()
+        quiet_transport_loggers()
         self._client = httpx.AsyncClient(
             base_url=base_url,
             headers={"Accept": "application/json", "Accept-Encoding": ACCEPT_ENCODING, **headers},
@@ -274,6 +189,7 @@ class ApiClient:
         rate_limit: RateLimit,
         auth_params: Mapping[str, str] = {},
         headers: Mapping[str, str] = {},
+        daily_limit: DailyLimit | None = None,
     ) -> ApiClient:
         """A client with the retry, timeout and pool settings every provider shares."""
         return cls(
@@ -290,6 +206,7 @@ class ApiClient:
             max_connections=settings.concurrency,
             backoff_base=settings.retry_backoff,
             max_body_bytes=settings.max_response_mb << 20,
+            daily_limit=daily_limit,
         )
 
     def __repr__(self) -> str:
@@ -367,13 +284,10 @@ class ApiClient:
                 f"{self._max_body_bytes >> 20} (refused after {response:,} decoded bytes)"
             )
         body = response.body
-        if (
-            self.provider == "omdb"
-            and isinstance(body, dict)
-            and body.get("Error") == OMDB_LIMIT_REACHED
-        ):
+        limit = None if self._daily_limit is None else self._daily_limit(body)
+        if limit is not None:
             # The provider's limit for the day, whatever the bucket: nothing more goes out.
-            raise self._stop("*", bucket, "OMDb request limit reached")
+            raise self._stop("*", bucket, limit)
         status = response.status
         if response.is_success:
             if response.parse_error is not None:
@@ -383,7 +297,13 @@ class ApiClient:
         message = self.redact(response.message())
         where = f"{self.provider} GET {shown}: HTTP {status}"
         if 300 <= status < 400:
-            raise self._redirect(where, response.headers.get("location"))
+            raise refused_redirect(
+                where,
+                response.headers.get("location"),
+                base=self._client.base_url,
+                setting=f"{self.provider.upper()}_BASE_URL",
+                secrets=self._secrets,
+            )
         if status in (401, 403):
             raise AuthError(f"{where}: credentials rejected: {message}")
         if status == 404:
@@ -424,19 +344,6 @@ class ApiClient:
             return _Retry(str(exc), malformed=True)
         except BodyTooLarge as exc:
             return exc.read
-
-    def _redirect(self, where: str, location: str | None) -> RedirectRefused:
-        """A 3xx, fatal: the API does not redirect its own endpoints, so the base URL is wrong
-        (or something intercepts); following would send the key to wherever it points."""
-        base = self._client.base_url
-        try:
-            host = httpx.URL(location).host or base.host if location else "no Location"
-        except httpx.InvalidURL:
-            host = "an invalid Location"
-        return RedirectRefused(
-            f"{where}: redirect to {self.redact(host)} not followed; "
-            f"check {self.provider.upper()}_BASE_URL (now {self.redact(str(base))})"
-        )
 
     def _stop(self, scope: str, bucket: Bucket, reason: str) -> QuotaExhausted:
         """Refuse every later request of `scope` (a bucket, or "*") in this run, for `reason`."""

@@ -56,16 +56,20 @@ class _Inflater:
             raise BadEncoding("compressed body ends before its end marker")
 
 
-async def read_capped(raw: AsyncIterator[bytes], encoding: str, limit: int) -> bytes:
-    """The decoded body of `raw` (bytes as they arrived), or BodyTooLarge past `limit` bytes."""
+async def iter_capped(raw: AsyncIterator[bytes], encoding: str, limit: int) -> AsyncIterator[bytes]:
+    """The decoded pieces of `raw` (bytes as they arrived) as they come, for a body written out
+    as it streams; BodyTooLarge once more than `limit` bytes were decoded."""
     inflater = _Inflater(encoding)
-    pieces: list[bytes] = []
     size = 0
     async for chunk in raw:
         for piece in inflater.feed(chunk):
             size += len(piece)
             if size > limit:
                 raise BodyTooLarge(size)
-            pieces.append(piece)
+            yield piece
     inflater.finish()
-    return b"".join(pieces)
+
+
+async def read_capped(raw: AsyncIterator[bytes], encoding: str, limit: int) -> bytes:
+    """The decoded body of `raw` (bytes as they arrived), or BodyTooLarge past `limit` bytes."""
+    return b"".join([piece async for piece in iter_capped(raw, encoding, limit)])

@@ -19,6 +19,15 @@ NOT_FOUND = frozenset(
     }
 )
 BAD_KEY = frozenset({"Invalid API key!", "No API key provided."})
+LIMIT_REACHED = "Request limit reached!"
+
+
+def daily_limit(body: Any) -> str | None:
+    """OMDb tells of its daily limit in the body (with HTTP 401, or 200), not by a status of its
+    own; ApiClient asks this of every answer and then stops every OMDb request of the run."""
+    if isinstance(body, dict) and body.get("Error") == LIMIT_REACHED:
+        return "OMDb request limit reached"
+    return None
 
 
 class OmdbClient(EndpointClient):
@@ -41,13 +50,14 @@ class OmdbClient(EndpointClient):
             ledger=ledger,
             rate_limit=settings.omdb_rate_limit,
             auth_params={"apikey": key},
+            daily_limit=daily_limit,
         )
         return cls(api)
 
     async def by_imdb_id(self, imdb_id: str, *, bucket: Bucket) -> dict[str, Any] | None:
         """The full record, or None when OMDb does not know the id.
 
-        "Request limit reached!" is turned into QuotaExhausted by ApiClient, whatever the status.
+        "Request limit reached!" is QuotaExhausted, raised by ApiClient through `daily_limit`.
         """
         payload = await self.api.get("", {"i": imdb_id, "plot": "short"}, bucket=bucket)
         if not isinstance(payload, dict):

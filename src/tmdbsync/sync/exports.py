@@ -18,6 +18,10 @@ from sqlalchemy import Engine, select
 
 from tmdbsync.db.models import ExportLog
 from tmdbsync.errors import RetryableError
+from tmdbsync.http import refused_redirect
+from tmdbsync.http_body import BodyTooLarge, iter_capped
+from tmdbsync.redaction import quiet_transport_loggers, redact
+from tmdbsync.settings import Settings
 from tmdbsync.sync.bundle import Kind
 from tmdbsync.sync.context import SyncContext
 from tmdbsync.sync.export_apply import ExportUnreadable, apply_export
@@ -47,22 +51,53 @@ def applied(engine: Engine, kind: Kind, day: date) -> bool:
         return found is not None
 
 
-async def download(url: str, dest: Path, seconds: float) -> bool:
-    """Stream `url` to `dest` as it comes (constant memory); False when it is not published."""
+async def download(url: str, dest: Path, settings: Settings) -> bool:
+    """Stream `url` to `dest` as it comes (constant memory); False when it is not published.
+
+    The file is kept as sent (its gzip is the file's own format, read by export_apply), under
+    the cap every response has (TMDBSYNC_MAX_RESPONSE_MB, counted on those bytes). A redirect is
+    refused as the API clients refuse one, and every message is redacted like theirs.
+    """
+    secrets = settings.secrets()
+    limit = settings.max_response_mb << 20
+    quiet_transport_loggers()
+    failure = None
     try:
         async with (
-            httpx.AsyncClient(timeout=seconds, follow_redirects=True) as client,
+            httpx.AsyncClient(
+                timeout=settings.http_timeout,
+                follow_redirects=False,
+                headers={"Accept-Encoding": "identity"},
+            ) as client,
             client.stream("GET", url) as response,
         ):
-            if response.status_code in MISSING:
+            status = response.status_code
+            if status in MISSING:
                 return False
-            if response.status_code != 200:
-                raise RetryableError(f"GET {url}: HTTP {response.status_code}")
+            where = redact(f"GET {url}: HTTP {status}", secrets)
+            if 300 <= status < 400:
+                location = response.headers.get("location")
+                raise refused_redirect(
+                    where,
+                    location,
+                    base=httpx.URL(settings.tmdb_exports_url),
+                    setting="TMDB_EXPORTS_URL",
+                    secrets=secrets,
+                )
+            if status != 200:
+                raise RetryableError(where)
             with dest.open("wb") as out:
-                async for chunk in response.aiter_raw():
-                    out.write(chunk)
+                async for piece in iter_capped(response.aiter_raw(), "", limit):
+                    out.write(piece)
     except httpx.HTTPError as exc:
-        raise ExportUnreadable(f"GET {url}: {type(exc).__name__}: {exc}") from None
+        failure = f"{type(exc).__name__}: {exc}"
+    except BodyTooLarge as exc:
+        failure = (
+            f"body over TMDBSYNC_MAX_RESPONSE_MB={settings.max_response_mb} "
+            f"(refused after {exc.read:,} bytes)"
+        )
+    if failure is not None:  # raised here, so no transport error is chained to it
+        raise ExportUnreadable(redact(f"GET {url}: {failure}", secrets))
     return True
 
 
@@ -78,7 +113,7 @@ async def refresh_export(ctx: SyncContext, kind: Kind) -> None:
         with tempfile.TemporaryDirectory(prefix="tmdbsync-export-") as folder:
             path = Path(folder) / name
             url = f"{ctx.settings.tmdb_exports_url.rstrip('/')}/{name}"
-            if not await download(url, path, ctx.settings.http_timeout):
+            if not await download(url, path, ctx.settings):
                 continue
             result = await ctx.write(
                 apply_export,

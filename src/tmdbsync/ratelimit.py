@@ -1,0 +1,70 @@
+"""Client-side rate limiting: every provider's requests pass one sliding-log limiter.
+
+Its own module so the HTTP client (http.py) only asks it for a slot, and tests and benchmarks can
+drive it on a fake clock without a client.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable
+
+SEND_MARGIN = 0.025  # seconds added to every rate-limit window, for admission-to-wire jitter
+
+
+class RateLimiter:
+    """A sliding log: a request starts only if fewer than N started in the last W seconds.
+
+    Unlike a token bucket (which lets 2N through around a window edge), this holds in *any*
+    window of W seconds, which is what a provider's own sliding counter checks.
+    """
+
+    def __init__(
+        self,
+        requests: int,
+        window: float,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        margin: float = 0.0,
+    ) -> None:
+        if requests < 1 or window <= 0:
+            raise ValueError("a rate limit needs at least 1 request in a positive window")
+        self.requests = requests
+        self.window = window
+        # A request leaves a little after it is admitted (another thread may hold the GIL for a
+        # few milliseconds): spacing windows by `margin` more keeps the server's count exact too.
+        self.margin = margin
+        self.clock = clock
+        self._sleep = sleep
+        self._starts: deque[float] = deque(maxlen=requests)
+        self._blocked_until = -math.inf
+        self._lock = asyncio.Lock()
+
+    async def acquire(self, before_start: Callable[[], Awaitable[object]] | None = None) -> None:
+        """Wait for a free slot and record its start; waiters are served first come, first out.
+
+        `before_start` runs once the slot is free, before it is recorded (the caller reserves
+        quota there, so a request is paid for only when it is about to leave); if it raises, no
+        slot is taken. Recording after it keeps the window exact however long it took: the
+        window only slides forward, so the slot is still free.
+        """
+        async with self._lock:
+            while True:
+                now = self.clock()
+                ready = self._blocked_until
+                if len(self._starts) == self.requests:
+                    ready = max(ready, self._starts[0] + self.window + self.margin)
+                if now >= ready:
+                    if before_start is not None:
+                        await before_start()
+                    self._starts.append(self.clock())
+                    return
+                await self._sleep(ready - now)
+
+    def block_until(self, when: float) -> None:
+        """Hold every request of this provider until `when` (on `clock`), e.g. for Retry-After."""
+        self._blocked_until = max(self._blocked_until, when)
