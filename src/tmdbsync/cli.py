@@ -23,10 +23,10 @@ from tmdbsync.demo_file import claim
 from tmdbsync.errors import AlreadyRunning, ConfigError, TmdbsyncError
 from tmdbsync.failures import fail, one_line, set_verbose
 from tmdbsync.http import RedactingFilter
+from tmdbsync.kinds import Kind
 from tmdbsync.settings import Settings, YearMonth
 from tmdbsync.status import collect_status
 from tmdbsync.status_view import render_status
-from tmdbsync.sync.bundle import Kind
 from tmdbsync.sync.context import Progress
 from tmdbsync.sync.events import EventLog, EventProgress, JsonLogFormatter, LogFormat
 from tmdbsync.sync.progress import RichProgress, render_summary

@@ -41,7 +41,8 @@ from tmdbsync.errors import (
     RetryableError,
 )
 from tmdbsync.http_body import ACCEPT_ENCODING, BadEncoding, BodyTooLarge, read_capped
-from tmdbsync.quota import Bucket, QuotaLedger
+from tmdbsync.kinds import Bucket
+from tmdbsync.quota import QuotaLedger
 
 if TYPE_CHECKING:
     from tmdbsync.settings import RateLimit, Settings

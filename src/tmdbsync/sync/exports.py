@@ -18,7 +18,7 @@ from sqlalchemy import Engine, select
 
 from tmdbsync.db.models import ExportLog
 from tmdbsync.errors import RetryableError
-from tmdbsync.sync.bundle import Kind
+from tmdbsync.kinds import Kind
 from tmdbsync.sync.context import SyncContext
 from tmdbsync.sync.export_apply import ExportUnreadable, apply_export
 from tmdbsync.sync.title_queue import drain_titles
