@@ -48,6 +48,8 @@ def _omdb_facts(payload: OmdbTitle) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class Enrichment:
+    """The OMDb and Trakt queues and their answers."""
+
     engine: Engine
     now: Callable[[], datetime] = utc_now
 

@@ -22,6 +22,8 @@ from tmdbsync.sync.deadletter import Backoff
 
 @dataclass(frozen=True)
 class People:
+    """The people enrichment queue and its answers."""
+
     engine: Engine
     now: Callable[[], datetime] = utc_now
 

@@ -57,6 +57,8 @@ KEYWORD = Lookup(Keyword, ("tmdb_id",))
 
 @dataclass(frozen=True)
 class Titles:
+    """Titles with their children, and what a page replay can skip."""
+
     engine: Engine
     now: Callable[[], datetime] = utc_now
     principal_cast: int = 10
