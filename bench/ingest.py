@@ -7,7 +7,7 @@ No rate limit, no latency: the fake API runs in its own process (so it does not 
 and the real `sync_contents` (people policy `none` and no OMDb key: content only) syncs movies,
 then shows (the catalogue's shows average about five seasons), into a fresh SQLite file and a
 fresh PostgreSQL schema. RSS is sampled every half second; ru_maxrss is the peak of the process.
-The store alone saves pre-fetched movie bundles (parsed in memory first) with `Store.save_title`.
+The store alone saves pre-fetched movie bundles (parsed in memory first) with `Store.titles.save`.
 
 Goals on 2 cores: >= 300 movies/s and >= 60 shows/s end to end, store alone >= 500 movie
 bundles/s, peak RSS <= 250 MB and flat as the run grows.
@@ -40,9 +40,9 @@ from _common import (
 from _common import table as fmt_table
 from tmdbsync.db.models import Content
 from tmdbsync.settings import YearMonth
+from tmdbsync.store import Store
 from tmdbsync.sync.bundle import TitleBundle, build_bundle
 from tmdbsync.sync.fetch import MOVIE_APPENDS, language_params
-from tmdbsync.sync.store import Store
 
 
 class RssSampler:
@@ -157,7 +157,7 @@ def store_rate(bundles: list[TitleBundle], backend: str, batch: int) -> tuple[st
         store = Store(engine)
         started = time.perf_counter()
         for start in range(0, len(bundles), batch):
-            store.save_titles(bundles[start : start + batch])
+            store.titles.save_batch(bundles[start : start + batch])
         elapsed = time.perf_counter() - started
         engine.dispose()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -7,7 +7,7 @@ payload's, not the network's) for the first movies and shows of 2024, once with 
 sync asked for before the data-completeness work (`credits,images,videos,external_ids,keywords`)
 and once with today's (`MOVIE_APPENDS` / `TV_APPENDS`, the show's seasons in both), then measures
 per title: JSON bytes, CPU to decode and parse (json.loads + build_bundle), and CPU to store
-(`Store.save_titles` a page of 20 per transaction, fresh SQLite file each run).
+(`Store.titles.save_batch` a page of 20 per transaction, fresh SQLite file each run).
 """
 
 from __future__ import annotations
@@ -25,9 +25,10 @@ from _common import table as fmt_table
 from tmdbsync.db.engine import make_engine, upgrade
 from tmdbsync.fakeapi.catalogue import Catalogue
 from tmdbsync.fakeapi.payloads import LangOpts
-from tmdbsync.sync.bundle import Kind, build_bundle
+from tmdbsync.kinds import Kind
+from tmdbsync.store import Store
+from tmdbsync.sync.bundle import build_bundle
 from tmdbsync.sync.fetch import MOVIE_APPENDS, TV_APPENDS, language_params, season_appends
-from tmdbsync.sync.store import Store
 
 OLD_APPENDS = ("credits", "images", "videos", "external_ids", "keywords")
 
@@ -70,7 +71,7 @@ def _measure(kind: Kind, bodies: list[bytes]) -> tuple[float, float, float]:
         store = Store(engine)
         start = time.process_time()
         for first in range(0, len(bundles), 20):
-            store.save_titles(bundles[first : first + 20])
+            store.titles.save_batch(bundles[first : first + 20])
         stored = time.process_time() - start
         engine.dispose()
     n = max(1, len(bodies))

@@ -19,7 +19,7 @@ from sqlalchemy import Engine, text
 from _common import FakeProcess, fresh_database, migrated_engine, reachable
 from _common import table as fmt_table
 from ingest import prefetch_movies
-from tmdbsync.sync.store import Store
+from tmdbsync.store import Store
 
 CHILDREN = (
     "content_cast",
@@ -53,11 +53,11 @@ def main() -> None:
             engine = migrated_engine(url)
             store = Store(engine)
             for start in range(0, len(bundles), 20):
-                store.save_titles(bundles[start : start + 20])
+                store.titles.save_batch(bundles[start : start + 20])
             first = high_ids(engine)
             started = time.perf_counter()
             for start in range(0, len(bundles), 20):
-                store.save_titles(bundles[start : start + 20])
+                store.titles.save_batch(bundles[start : start + 20])
             seconds = time.perf_counter() - started
             second = high_ids(engine) - first
             engine.dispose()

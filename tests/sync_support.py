@@ -11,10 +11,10 @@ import pytest
 from sqlalchemy import Engine, text
 
 from tmdbsync.fakeapi import FakeApi
+from tmdbsync.kinds import Kind
 from tmdbsync.payloads import DiscoverItem
 from tmdbsync.settings import Settings, load_settings
 from tmdbsync.sync import batch
-from tmdbsync.sync.bundle import Kind
 from tmdbsync.sync.context import Progress, Summary, SyncContext
 from tmdbsync.sync.orchestrator import sync_contents
 

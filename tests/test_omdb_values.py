@@ -10,8 +10,8 @@ from sqlalchemy import Engine
 
 from tests.sync_support import rows
 from tmdbsync.payloads import OmdbTitle, omdb_count, omdb_score, parse, parse_awards
+from tmdbsync.store import Store
 from tmdbsync.sync.bundle import build_bundle
-from tmdbsync.sync.store import Store
 
 
 @pytest.mark.parametrize(
@@ -96,8 +96,8 @@ def test_stored_omdb_ratings_carry_scores_and_the_title_its_facts(
 ) -> None:
     raw = json.loads((samples_dir / "omdb_movie.json").read_text())
     store = Store(engine)
-    content_id = store.save_title(build_bundle("movie", {"id": 11, "title": "x"}))
-    store.save_omdb(content_id, parse(OmdbTitle, raw, "omdb"))
+    content_id = store.titles.save(build_bundle("movie", {"id": 11, "title": "x"}))
+    store.enrichment.save_omdb(content_id, parse(OmdbTitle, raw, "omdb"))
 
     stored = rows(
         engine,

@@ -11,7 +11,8 @@ from sqlalchemy import Engine
 
 from tmdbsync.db.engine import make_engine
 from tmdbsync.errors import QuotaExhausted
-from tmdbsync.quota import Bucket, QuotaLedger
+from tmdbsync.kinds import Bucket
+from tmdbsync.quota import QuotaLedger
 
 DAY = date(2024, 3, 1)
 

@@ -1,6 +1,6 @@
 """Bad payloads: nulls, wrong types, missing keys, huge lists, non-Latin and SQL-looking text.
 
-Property-based at the store (build_bundle + Store.save_title, SQLite and PostgreSQL): no crash,
+Property-based at the store (build_bundle + Store.titles.save, SQLite and PostgreSQL): no crash,
 text round-trips verbatim, a re-save changes nothing; a title that cannot be used says why. Then one
 sync with a malformed title: it is recorded as skipped with the reason and its page completes.
 """
@@ -27,9 +27,10 @@ from tmdbsync.db.models import (
 from tmdbsync.errors import BadPayload
 from tmdbsync.fakeapi import FakeApi, ScriptedResponse
 from tmdbsync.fakeapi.catalogue import Catalogue
-from tmdbsync.sync.bundle import Kind, build_bundle
+from tmdbsync.kinds import Kind
+from tmdbsync.store import Store
+from tmdbsync.sync.bundle import build_bundle
 from tmdbsync.sync.fetch import MOVIE_APPENDS, TV_APPENDS, season_appends
-from tmdbsync.sync.store import Store
 
 INJECTION = "'); DROP TABLE content;--"
 WEIRD_TEXT = [
@@ -140,9 +141,9 @@ def test_any_payload_stores_or_says_why(engine: Engine, data: st.DataObject, whi
         bundle = build_bundle(kind, raw)
     except BadPayload as exc:
         assert str(exc), "the reason is recorded"
-        store.record_skip(kind, 1, f"unusable payload: {exc}")
+        store.skips.record(kind, 1, f"unusable payload: {exc}")
         return
-    store.save_title(bundle)
+    store.titles.save(bundle)
     row = stored_text(engine, kind, bundle.title.id)
     title = bundle.title.title if kind == "movie" else bundle.title.name
     assert row[0] == title
@@ -156,7 +157,7 @@ def test_any_payload_stores_or_says_why(engine: Engine, data: st.DataObject, whi
         bundle.title.tagline,
     )
     before = child_counts(engine)
-    store.save_title(bundle)
+    store.titles.save(bundle)
     assert child_counts(engine) == before, "saving the same title again changes nothing"
 
 
@@ -171,7 +172,7 @@ def test_injection_text_and_ten_thousand_cast_round_trip(engine: Engine) -> None
         for i in range(10_000)
     ]
     store = Store(engine)
-    store.save_title(build_bundle(kind, raw))
+    store.titles.save(build_bundle(kind, raw))
     assert stored_text(engine, kind, raw["id"])[:3] == (
         INJECTION,
         raw["original_title"],
@@ -218,7 +219,7 @@ def test_out_of_range_numbers_do_not_reach_the_database(engine: Engine, value: i
     raw.update(episode_run_time=[value], number_of_episodes=value, vote_count=value)
     raw["seasons"][0]["episode_count"] = value
     store = Store(engine)
-    store.save_title(build_bundle(kind, raw))
+    store.titles.save(build_bundle(kind, raw))
     with engine.connect() as connection:
         row = connection.execute(
             select(Content.episode_run_time, Content.number_of_episodes, Content.vote_count)

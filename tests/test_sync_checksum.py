@@ -11,8 +11,8 @@ from sqlalchemy import Engine
 from tests.sync_support import rows
 from tmdbsync.fakeapi import FakeApi
 from tmdbsync.payloads import PersonDetails
+from tmdbsync.store import Store
 from tmdbsync.sync.bundle import build_bundle
-from tmdbsync.sync.store import Store
 
 APPENDS = "credits,images,videos,external_ids,keywords"
 CHILDREN = ("content_cast", "content_crew", "content_image", "content_video", "content_genre")
@@ -50,7 +50,7 @@ def test_an_unchanged_title_fetched_again_writes_no_child_rows(
     clock = Clock()
     store = Store(engine, now=clock)
     payloads = movie_payloads(tmdb, fake_api, 5)
-    store.save_titles([build_bundle("movie", p) for p in payloads])
+    store.titles.save_batch([build_bundle("movie", p) for p in payloads])
     before = child_rows(engine)
     assert before["content_cast"][0] > 0
     stamps = rows(engine, "select tmdb_id, changed_at, checksum from content order by tmdb_id")
@@ -58,7 +58,7 @@ def test_an_unchanged_title_fetched_again_writes_no_child_rows(
     clock.now = T0 + timedelta(days=3)
     for payload in payloads:
         payload["popularity"] = (payload.get("popularity") or 0) + 1.5  # a daily counter moved
-    store.save_titles([build_bundle("movie", p) for p in payloads])
+    store.titles.save_batch([build_bundle("movie", p) for p in payloads])
 
     assert child_rows(engine) == before
     assert (
@@ -78,12 +78,12 @@ def test_a_changed_title_moves_changed_at_and_rewrites_only_its_own_rows(
     clock = Clock()
     store = Store(engine, now=clock)
     first, second = movie_payloads(tmdb, fake_api, 2)
-    store.save_titles([build_bundle("movie", first), build_bundle("movie", second)])
+    store.titles.save_batch([build_bundle("movie", first), build_bundle("movie", second)])
 
     clock.now = T0 + timedelta(days=2)
     first["overview"] = "A new synopsis."
     first["credits"]["cast"] = first["credits"]["cast"][1:]
-    store.save_titles([build_bundle("movie", first), build_bundle("movie", second)])
+    store.titles.save_batch([build_bundle("movie", first), build_bundle("movie", second)])
 
     changed = rows(engine, "select tmdb_id from content where changed_at >= :t", t=clock.now)
     assert changed == [(first["id"],)]
@@ -105,14 +105,14 @@ def test_a_person_fetched_again_unchanged_keeps_images_and_changed_at(
     raw = tmdb.get(
         f"/person/{person_id}", params={"append_to_response": "images,external_ids"}
     ).json()
-    store.save_person(PersonDetails.model_validate(raw), "movie")
+    store.people.save(PersonDetails.model_validate(raw), "movie")
     images = rows(engine, "select count(*), max(id) from person_image")
     clock.now = T0 + timedelta(days=1)
-    store.save_person(PersonDetails.model_validate(raw), "movie")
+    store.people.save(PersonDetails.model_validate(raw), "movie")
     assert rows(engine, "select count(*), max(id) from person_image") == images
     assert rows(engine, "select count(*) from person where changed_at = enriched_at") == [(0,)]
 
     clock.now = T0 + timedelta(days=2)
     raw["biography"] = "Died yesterday."
-    store.save_person(PersonDetails.model_validate(raw), "movie")
+    store.people.save(PersonDetails.model_validate(raw), "movie")
     assert rows(engine, "select count(*) from person where changed_at = enriched_at") == [(1,)]

@@ -17,8 +17,8 @@ from tests.sync_support import (
     usage_total,
 )
 from tmdbsync.fakeapi import FakeApi, LangOpts
+from tmdbsync.store.credits import KEY_JOBS
 from tmdbsync.sync.fetch import MOVIE_APPENDS, language_params
-from tmdbsync.sync.store import KEY_JOBS
 
 MONTH = (2024, 3)  # four discover pages, three titles that 404 on details
 

@@ -19,10 +19,10 @@ from tmdbsync.db.models import Content, SkippedTitle
 from tmdbsync.fakeapi import FakeApi, LangOpts, ScriptedResponse
 from tmdbsync.settings import Settings
 from tmdbsync.status import collect_status
+from tmdbsync.store import Store
 from tmdbsync.sync.deadletter import CAP
 from tmdbsync.sync.fetch import MOVIE_APPENDS, language_params
 from tmdbsync.sync.progress import RichProgress
-from tmdbsync.sync.store import Store
 
 DAY1 = date(2024, 6, 1)  # January 2024 is an old month: no daily re-scan lists it again
 DAYS = 30  # the default TMDBSYNC_RETRY_SKIPPED_DAYS
@@ -210,12 +210,12 @@ def test_retry_skipped_days_zero_never_retries(
 
 
 def test_the_wait_doubles_up_to_a_year_oldest_first_a_batch_at_a_time(engine: Engine) -> None:
-    """Store.due_skips alone: which titles are due after how many attempts."""
+    """Store.skips.ready alone: which titles are due after how many attempts."""
     now = noon(DAY1)
     store = Store(engine, now=lambda: now)
     for tmdb_id in range(1, 31):
-        store.record_skip("movie", tmdb_id, "404 between discover and details")
-    store.record_skip("tv", 99, "404 between discover and details")
+        store.skips.record("movie", tmdb_id, "404 between discover and details")
+    store.skips.record("tv", 99, "404 between discover and details")
     wait = timedelta(days=DAYS)
 
     def set_row(tmdb_id: int, attempts: int, ago: timedelta) -> None:
@@ -227,7 +227,7 @@ def test_the_wait_doubles_up_to_a_year_oldest_first_a_batch_at_a_time(engine: En
             )
 
     def due(limit: int = 20) -> list[int]:
-        return [item.id for item in store.due_skips("movie", wait, CAP, limit)]
+        return [item.id for item in store.skips.ready("movie", wait, CAP, limit)]
 
     assert due() == [], "just recorded"
     day = timedelta(days=1)
@@ -238,15 +238,15 @@ def test_the_wait_doubles_up_to_a_year_oldest_first_a_batch_at_a_time(engine: En
     set_row(5, 5, CAP - day)  # 16 × 30 > 365: capped, one day short
     set_row(6, 30, CAP)  # capped however many attempts
     assert due() == [6, 4, 3, 1]  # tried longest ago first
-    assert {item.original_language for item in store.due_skips("movie", wait, CAP, 20)} == {None}
+    assert {item.original_language for item in store.skips.ready("movie", wait, CAP, 20)} == {None}
     # a title still held (its refresh from the change feed failed) keeps its stored language;
     # one never stored, the language discover listed it with
     with engine.begin() as connection:
         connection.execute(insert(Content).values(type="movie", tmdb_id=3, original_language="pt"))
-    store.record_skip("movie", 7, "404 between discover and details", "ja")
-    store.record_skip("movie", 7, "404 between discover and details", None)  # a known one stays
+    store.skips.record("movie", 7, "404 between discover and details", "ja")
+    store.skips.record("movie", 7, "404 between discover and details", None)  # a known one stays
     languages = {
-        item.id: item.original_language for item in store.due_skips("movie", wait, CAP, 40)
+        item.id: item.original_language for item in store.skips.ready("movie", wait, CAP, 40)
     }
     assert languages == {6: None, 4: None, 3: "pt", 1: None}, "7 was just tried: not due"
     with engine.connect() as connection:
@@ -265,6 +265,6 @@ def test_the_wait_doubles_up_to_a_year_oldest_first_a_batch_at_a_time(engine: En
 
     # another failure counts an attempt and restarts the wait; first_seen_at stays
     later = now + timedelta(days=1)
-    Store(engine, now=lambda: later).record_skip("movie", 6, "unusable response: 500")
+    Store(engine, now=lambda: later).skips.record("movie", 6, "unusable response: 500")
     assert skipped(engine)[6] == (31, "unusable response: 500", now, later)
     assert 6 not in due()

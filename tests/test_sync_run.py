@@ -17,8 +17,8 @@ from tests.run_support import lock_rows, runs, slow_env, start_and_wait, stop_wi
 from tests.sync_support import fake_settings, run
 from tmdbsync.db.models import SyncRun
 from tmdbsync.fakeapi import FakeApi
+from tmdbsync.kinds import Kind
 from tmdbsync.quota import QuotaLedger
-from tmdbsync.sync.bundle import Kind
 from tmdbsync.sync.context import Progress
 from tmdbsync.sync.log import LogRow
 from tmdbsync.sync.service import run_once

@@ -23,9 +23,9 @@ from tests.sync_support import (
 from tmdbsync.fakeapi import FakeApi
 from tmdbsync.quota import QuotaLedger
 from tmdbsync.settings import Settings
+from tmdbsync.store import Store
 from tmdbsync.sync.bundle import build_bundle
 from tmdbsync.sync.fetch import fetch_title
-from tmdbsync.sync.store import Store
 from tmdbsync.tmdb import TmdbClient
 
 
@@ -43,7 +43,7 @@ def _store_show(settings: Settings, engine: Engine, tv_id: int, language: str | 
             )
         finally:
             await client.aclose()
-        Store(engine).save_title(build_bundle("tv", raw, per_episode))
+        Store(engine).titles.save(build_bundle("tv", raw, per_episode))
 
     asyncio.run(go())
 

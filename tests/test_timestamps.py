@@ -7,14 +7,14 @@ from datetime import UTC, datetime, timedelta, timezone
 from sqlalchemy import Engine, select, update
 
 from tmdbsync.db.models import Content
+from tmdbsync.store import Store
 from tmdbsync.sync.bundle import build_bundle
-from tmdbsync.sync.store import Store
 
 
 def test_a_moment_comes_back_aware_in_utc_whatever_zone_it_was_given_in(engine: Engine) -> None:
     paris = timezone(timedelta(hours=1))
     given = datetime(2024, 3, 1, 13, 30, tzinfo=paris)
-    content_id = Store(engine, now=lambda: given).save_title(
+    content_id = Store(engine, now=lambda: given).titles.save(
         build_bundle("movie", {"id": 5, "title": "x"})
     )
     with engine.begin() as connection:

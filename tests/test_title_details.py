@@ -20,11 +20,12 @@ from tests.test_fakeapi_shapes import assert_shape
 from tmdbsync.db.models import Base
 from tmdbsync.fakeapi import FakeApi
 from tmdbsync.fakeapi.payloads import LangOpts
+from tmdbsync.kinds import Kind
 from tmdbsync.payloads import PersonDetails, parse
 from tmdbsync.quota import QuotaLedger
-from tmdbsync.sync.bundle import Kind, build_bundle
+from tmdbsync.store import Store
+from tmdbsync.sync.bundle import build_bundle
 from tmdbsync.sync.fetch import MOVIE_APPENDS, TV_APPENDS, fetch_title, language_params
-from tmdbsync.sync.store import Store
 from tmdbsync.tmdb import TmdbClient
 
 OFFERS = ("flatrate", "free", "ads", "rent", "buy")
@@ -98,7 +99,7 @@ def assert_countries(engine: Engine, content_id: int, raw: dict[str, Any]) -> No
 
 def test_a_real_movie_stores_every_detail_it_carries(samples_dir: Path, engine: Engine) -> None:
     raw = _fight_club(samples_dir)
-    content_id = Store(engine).save_title(build_bundle("movie", raw))
+    content_id = Store(engine).titles.save(build_bundle("movie", raw))
 
     releases = [
         (
@@ -177,7 +178,7 @@ def test_a_real_show_credits_every_season_and_its_creators(
     samples_dir: Path, engine: Engine
 ) -> None:
     raw = _game_of_thrones(samples_dir)
-    content_id = Store(engine, principal_cast=10).save_title(build_bundle("tv", raw))
+    content_id = Store(engine, principal_cast=10).titles.save(build_bundle("tv", raw))
     aggregate = raw["aggregate_credits"]
 
     assert _count(engine, "content_cast", content_id) == sum(
@@ -240,9 +241,9 @@ def test_a_re_sync_replaces_the_details_instead_of_adding_to_them(
     store = Store(engine)
     bundle = build_bundle("movie", _fight_club(samples_dir))
     tables = ("content_release", "content_translation", "content_watch_provider", "content_company")
-    content_id = store.save_title(bundle)
+    content_id = store.titles.save(bundle)
     before = [_count(engine, table, content_id) for table in tables]
-    assert store.save_title(bundle) == content_id
+    assert store.titles.save(bundle) == content_id
     assert [_count(engine, table, content_id) for table in tables] == before
     assert all(before)
 
@@ -295,7 +296,7 @@ def test_every_real_details_sample_stores_without_an_empty_string(
     store = Store(engine)
     for kind, name in DETAIL_SAMPLES:
         raw = _load(samples_dir, name)
-        store.save_title(build_bundle(kind, raw))
+        store.titles.save(build_bundle(kind, raw))
     assert scalar(engine, "select count(*) from content") == len(
         {(k, _load(samples_dir, n)["id"]) for k, n in DETAIL_SAMPLES}
     )
@@ -321,7 +322,7 @@ def _store_title(
             )
         finally:
             await client.aclose()
-        return Store(engine).save_title(build_bundle(kind, raw, per_episode))
+        return Store(engine).titles.save(build_bundle(kind, raw, per_episode))
 
     return asyncio.run(go())
 
@@ -577,7 +578,7 @@ def test_a_real_person_keeps_aliases_and_new_external_ids(
     raw = _load(samples_dir, name)
     if "external_ids" not in raw:
         raw["external_ids"] = _load(samples_dir, "person_external_ids.json")
-    Store(engine).save_person(parse(PersonDetails, raw, name), "movie")
+    Store(engine).people.save(parse(PersonDetails, raw, name), "movie")
     aliases = {r[0] for r in rows(engine, "select name from person_alias")}
     assert aliases == {a for a in raw["also_known_as"] if a.strip()}
     external = raw["external_ids"]
@@ -597,7 +598,7 @@ def test_real_seasons_store_with_their_credits(samples_dir: Path, engine: Engine
     raw = _load(samples_dir, "tv_details.json")
     raw["season/1"] = _load(samples_dir, "tv_season.json")
     raw["season/1/credits"] = _load(samples_dir, "tv_season_credits.json")
-    content_id = Store(engine).save_title(build_bundle("tv", raw))
+    content_id = Store(engine).titles.save(build_bundle("tv", raw))
     episodes = raw["season/1"]["episodes"]
     assert scalar(
         engine,

@@ -22,11 +22,11 @@ from tmdbsync.db.engine import make_engine, upgrade
 from tmdbsync.demo_file import claim
 from tmdbsync.errors import AlreadyRunning, ConfigError, TmdbsyncError
 from tmdbsync.failures import fail, one_line, set_verbose
+from tmdbsync.kinds import Kind
 from tmdbsync.redaction import RedactingFilter
 from tmdbsync.settings import Settings, YearMonth
 from tmdbsync.status import collect_status
 from tmdbsync.status_view import render_status
-from tmdbsync.sync.bundle import Kind
 from tmdbsync.sync.context import Progress
 from tmdbsync.sync.events import EventLog, EventProgress, JsonLogFormatter, LogFormat
 from tmdbsync.sync.progress import RichProgress, render_summary

@@ -39,7 +39,8 @@ from tmdbsync.errors import (
     RetryableError,
 )
 from tmdbsync.http_body import ACCEPT_ENCODING, BadEncoding, BodyTooLarge, read_capped
-from tmdbsync.quota import Bucket, QuotaLedger
+from tmdbsync.kinds import Bucket
+from tmdbsync.quota import QuotaLedger
 from tmdbsync.ratelimit import SEND_MARGIN, RateLimiter
 from tmdbsync.redaction import quiet_transport_loggers, redact
 

@@ -6,7 +6,8 @@ from typing import Any
 
 from tmdbsync.errors import AuthError, BadPayload, RequestRejected
 from tmdbsync.http import ApiClient, EndpointClient
-from tmdbsync.quota import Bucket, QuotaLedger
+from tmdbsync.kinds import Bucket
+from tmdbsync.quota import QuotaLedger
 from tmdbsync.settings import Settings
 
 NOT_FOUND = frozenset(

@@ -13,7 +13,6 @@ import math
 import threading
 from collections.abc import Callable
 from datetime import UTC, date, datetime
-from typing import Literal
 
 from sqlalchemy import Connection, Engine, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -21,9 +20,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from tmdbsync.db.models import ApiUsage
 from tmdbsync.errors import QuotaExhausted
-
-Bucket = Literal["movie", "tv"]
-BUCKETS: tuple[Bucket, ...] = ("movie", "tv")
+from tmdbsync.kinds import KINDS, Bucket
 
 
 def lease_size(concurrency: int) -> int:
@@ -104,7 +101,7 @@ class QuotaLedger:
             ApiUsage.provider == self.provider, ApiUsage.day == (day or self.today())
         )
         with self.engine.connect() as connection:
-            return dict.fromkeys(BUCKETS, 0) | dict(connection.execute(query).tuples().all())
+            return dict.fromkeys(KINDS, 0) | dict(connection.execute(query).tuples().all())
 
     def reserve(self, bucket: Bucket, *, borrow: bool = False) -> None:
         """Count one request against today's quota, or raise QuotaExhausted without counting.
@@ -174,7 +171,7 @@ class QuotaLedger:
             # used another split), so every reservation checks it and must see the other
             # bucket's row locked and up to date.
             shared = limit is not None
-            for name in BUCKETS if shared else (bucket,):
+            for name in KINDS if shared else (bucket,):
                 self._ensure_row(connection, day, name)
             if shared:
                 locked = select(ApiUsage.id).where(row).order_by(ApiUsage.bucket)

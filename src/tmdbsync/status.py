@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, Row, Select, func, select
 
+from tmdbsync.clock import utc_now
 from tmdbsync.db.counts import Count, count_all, count_by, count_not_null
 from tmdbsync.db.models import (
     ApiUsage,
@@ -26,15 +27,14 @@ from tmdbsync.db.models import (
     SyncLock,
     SyncRun,
 )
+from tmdbsync.kinds import KINDS
 from tmdbsync.settings import Settings, YearMonth
-from tmdbsync.sync.bundle import Kind
+from tmdbsync.store.skips import due
 from tmdbsync.sync.changes import feed_state
 from tmdbsync.sync.deadletter import Backoff
 from tmdbsync.sync.lock import STALE, parse_holder
 from tmdbsync.sync.orchestrator import ledgers
-from tmdbsync.sync.store import due, utc_now
 
-KINDS: tuple[Kind, ...] = ("movie", "tv")
 RATE_DAYS = 14
 """The estimate of the time to finish uses the months completed in this many recent days."""
 OPEN_ROWS = 50

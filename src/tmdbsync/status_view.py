@@ -15,7 +15,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from tmdbsync.status import DONE, KINDS, OUTSIDE, RATE_DAYS
+from tmdbsync.kinds import KINDS
+from tmdbsync.status import DONE, OUTSIDE, RATE_DAYS
 
 INDENT = " " * 10
 """Where the text of a labelled line starts."""

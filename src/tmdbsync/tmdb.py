@@ -8,10 +8,9 @@ from typing import Any, Literal
 
 from tmdbsync.errors import BadPayload
 from tmdbsync.http import ApiClient, EndpointClient
-from tmdbsync.quota import Bucket, QuotaLedger
+from tmdbsync.kinds import Bucket, Kind
+from tmdbsync.quota import QuotaLedger
 from tmdbsync.settings import Settings
-
-Kind = Literal["movie", "tv"]
 
 MAX_APPENDS = 20
 """TMDb answers at most 20 `append_to_response` sub-requests in one call."""

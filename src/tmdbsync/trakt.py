@@ -11,7 +11,8 @@ from typing import Any
 
 from tmdbsync.errors import BadPayload, NotFoundError
 from tmdbsync.http import ApiClient, EndpointClient
-from tmdbsync.quota import Bucket, QuotaLedger
+from tmdbsync.kinds import Bucket
+from tmdbsync.quota import QuotaLedger
 from tmdbsync.settings import Settings
 
 SECTIONS = {"movie": "movies", "tv": "shows"}

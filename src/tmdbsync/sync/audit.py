@@ -15,8 +15,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from tmdbsync.kinds import Kind
 from tmdbsync.sync.batch import list_page
-from tmdbsync.sync.bundle import Kind
 from tmdbsync.sync.context import SyncContext
 
 

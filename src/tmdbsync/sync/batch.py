@@ -10,8 +10,8 @@ from functools import partial
 from typing import Any
 
 from tmdbsync.errors import FatalError, QuotaExhausted, RetryableError
+from tmdbsync.kinds import Kind
 from tmdbsync.payloads import DiscoverItem, DiscoverPage, parse
-from tmdbsync.sync.bundle import Kind
 from tmdbsync.sync.context import SyncContext
 from tmdbsync.sync.deadletter import NOT_FOUND, Failure, IdMismatch, attempt, check_id
 from tmdbsync.sync.deleted import mark_deleted
@@ -61,7 +61,7 @@ async def run_page(ctx: SyncContext, kind: Kind) -> bool:
         # Re-scanned often enough: go on, the finished scan is listed once more to verify.
 
     items = {item.id: item for item in listing.results}
-    done = await ctx.write(ctx.store.done_ids, kind, list(items))
+    done = await ctx.write(ctx.store.titles.done_ids, kind, list(items))
     todo = [item for item in items.values() if item.id not in done]
     ctx.progress.titles_found(kind, len(todo))
     notes = await fetch_and_store(ctx, kind, todo)
@@ -170,7 +170,7 @@ async def _title(ctx: SyncContext, kind: Kind, item: DiscoverItem) -> str:
         if fetched.code == NOT_FOUND:  # a title we hold that TMDb no longer knows
             await ctx.write(mark_deleted, ctx.store.engine, kind, item.id, ctx.store.now())
         await ctx.write(
-            ctx.store.record_skip, kind, item.id, reason, item.original_language, fetched.code
+            ctx.store.skips.record, kind, item.id, reason, item.original_language, fetched.code
         )
         tally.skipped += 1
         ctx.progress.title_done(kind)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
+from tmdbsync.kinds import Kind
 from tmdbsync.payloads import (
     CastCredit,
     Credits,
@@ -13,8 +14,6 @@ from tmdbsync.payloads import (
     Title,
     parse,
 )
-
-Kind = Literal["movie", "tv"]
 
 
 @dataclass(frozen=True)

@@ -26,12 +26,12 @@ from typing import Literal
 
 from sqlalchemy import Connection, Engine, exists, func, insert, literal, select, update
 
+from tmdbsync.clock import utc_now
 from tmdbsync.db.models import Content, ContentChangeLog, Person, TitleQueue
 from tmdbsync.db.upsert import insert_ignore
+from tmdbsync.kinds import Kind
 from tmdbsync.payloads import ChangesPage, parse
-from tmdbsync.sync.bundle import Kind
 from tmdbsync.sync.context import SyncContext
-from tmdbsync.sync.store import utc_now
 from tmdbsync.sync.title_queue import drain_titles, enqueue
 
 Feed = Literal["movie", "tv", "person"]

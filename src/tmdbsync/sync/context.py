@@ -11,13 +11,13 @@ from datetime import datetime
 from functools import cached_property
 from typing import Any, ParamSpec, TypeVar
 
+from tmdbsync.kinds import Kind
 from tmdbsync.omdb import OmdbClient
 from tmdbsync.quota import QuotaLedger
 from tmdbsync.settings import Settings
-from tmdbsync.sync.bundle import Kind
+from tmdbsync.store import Store
 from tmdbsync.sync.deadletter import Health
 from tmdbsync.sync.log import LogRow, SyncLog
-from tmdbsync.sync.store import Store
 from tmdbsync.sync.writer import TitleWriter
 from tmdbsync.tmdb import TmdbClient
 from tmdbsync.trakt import TraktClient

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tmdbsync.errors import FatalError, QuotaExhausted, RetryableError
-from tmdbsync.sync.bundle import Kind
+from tmdbsync.kinds import Kind
 from tmdbsync.sync.context import SyncContext
 from tmdbsync.sync.deadletter import Backoff, Failure, attempt
 from tmdbsync.sync.people import backoff
@@ -60,8 +60,8 @@ async def _one(ctx: SyncContext, kind: Kind, source: Source, content_id: int, im
     """Enrich one title, or dead-letter it when it keeps failing on its own."""
     fetched = await attempt(ctx.health, source.provider, lambda: source.fetch(ctx, kind, imdb_id))
     if isinstance(fetched, Failure):
-        tmdb_id = await ctx.write(ctx.store.tmdb_id_of, content_id)
-        await ctx.write(ctx.store.record_dead_letter, source.provider, kind, tmdb_id, fetched)
+        tmdb_id = await ctx.write(ctx.store.titles.tmdb_id_of, content_id)
+        await ctx.write(ctx.store.dead_letters.record, source.provider, kind, tmdb_id, fetched)
         ctx.summary.of(kind).dead_lettered += 1
         return
     await source.save(ctx, kind, content_id, fetched)

@@ -15,17 +15,14 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, Literal, TextIO
 
-from tmdbsync.sync.bundle import Kind
+from tmdbsync.clock import utc_now
+from tmdbsync.kinds import Kind
 from tmdbsync.sync.context import Progress, Summary
 from tmdbsync.sync.log import LogRow
 
 LogFormat = Literal["text", "json"]
 LOG_RECORD_FIELDS = ("provider", "status", "ms")
 """What the per-request log record of http.py carries besides its message."""
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 def seconds(elapsed: float) -> str:
@@ -46,7 +43,7 @@ class EventLog:
         stream: TextIO,
         fmt: LogFormat = "text",
         *,
-        now: Callable[[], datetime] = _now,
+        now: Callable[[], datetime] = utc_now,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.stream = stream

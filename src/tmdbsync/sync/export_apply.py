@@ -36,7 +36,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from tmdbsync.db.models import Content, ExportLine, ExportLog, SkippedTitle, TitleQueue
 from tmdbsync.errors import RetryableError
-from tmdbsync.sync.bundle import Kind
+from tmdbsync.kinds import Kind
 
 CHUNK = 20_000  # lines per staging statement: bounds memory, not the file size
 BLOCK = 1 << 20  # gunzipped bytes read at a time

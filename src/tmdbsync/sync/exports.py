@@ -20,9 +20,9 @@ from tmdbsync.db.models import ExportLog
 from tmdbsync.errors import RetryableError
 from tmdbsync.http import refused_redirect
 from tmdbsync.http_body import BodyTooLarge, iter_capped
+from tmdbsync.kinds import Kind
 from tmdbsync.redaction import quiet_transport_loggers, redact
 from tmdbsync.settings import Settings
-from tmdbsync.sync.bundle import Kind
 from tmdbsync.sync.context import SyncContext
 from tmdbsync.sync.export_apply import ExportUnreadable, apply_export
 from tmdbsync.sync.title_queue import drain_titles

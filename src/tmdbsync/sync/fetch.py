@@ -17,10 +17,10 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from tmdbsync.errors import NotFoundError, RequestRejected
-from tmdbsync.sync.bundle import Kind, season_credits_key, season_key
-from tmdbsync.tmdb import TmdbClient
+from tmdbsync.kinds import Kind
+from tmdbsync.sync.bundle import season_credits_key, season_key
+from tmdbsync.tmdb import MAX_APPENDS, TmdbClient
 
-MAX_APPENDS = 20
 COMMON_APPENDS = (
     "images",
     "videos",

@@ -40,11 +40,11 @@ from typing import Any
 from sqlalchemy import ColumnElement, Connection, Engine, Row, delete, insert, or_, select, update
 from sqlalchemy.orm import InstrumentedAttribute
 
+from tmdbsync.clock import utc_now
 from tmdbsync.db.models import ContentSyncLog, ContentSyncWindow
 from tmdbsync.db.upsert import insert_ignore, table_of
+from tmdbsync.kinds import Kind
 from tmdbsync.settings import YearMonth
-from tmdbsync.sync.bundle import Kind
-from tmdbsync.sync.store import utc_now
 
 LOG = table_of(ContentSyncLog)
 WINDOW = table_of(ContentSyncWindow)

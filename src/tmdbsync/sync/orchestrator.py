@@ -13,14 +13,16 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from tmdbsync.clock import utc_now
 from tmdbsync.db.engine import database_problem
 from tmdbsync.errors import AlreadyRunning, QuotaExhausted, RetryableError, TmdbsyncError
+from tmdbsync.kinds import Kind
 from tmdbsync.omdb import OmdbClient
 from tmdbsync.quota import QuotaLedger, lease_size, utc_today
 from tmdbsync.settings import Settings
+from tmdbsync.store import Store
 from tmdbsync.sync.audit import run_audit
 from tmdbsync.sync.batch import run_page
-from tmdbsync.sync.bundle import Kind
 from tmdbsync.sync.changes import ChangeLog, run_changes_page
 from tmdbsync.sync.context import Progress, Summary, SyncContext
 from tmdbsync.sync.exports import run_exports_step
@@ -41,7 +43,6 @@ from tmdbsync.sync.runs import (
     start_run,
 )
 from tmdbsync.sync.signals import StopSignals
-from tmdbsync.sync.store import Store, utc_now
 from tmdbsync.sync.watch_stats import drain_trakt
 from tmdbsync.tmdb import TmdbClient
 from tmdbsync.trakt import TraktClient

@@ -13,9 +13,9 @@ from datetime import UTC, datetime, time, timedelta
 from functools import partial
 
 from tmdbsync.errors import FatalError, QuotaExhausted, RetryableError
+from tmdbsync.kinds import Kind
 from tmdbsync.payloads import PersonDetails, parse
 from tmdbsync.sync.batch import tmdb_probe
-from tmdbsync.sync.bundle import Kind
 from tmdbsync.sync.context import SyncContext
 from tmdbsync.sync.deadletter import Backoff, Failure, attempt
 
@@ -32,9 +32,9 @@ def _allowance(ctx: SyncContext, bucket: Kind) -> int:
     share = ctx.settings.people_share
     used = ctx.tmdb_ledger.used(bucket)
     day_start = datetime.combine(ctx.tmdb_ledger.today(), time(), tzinfo=UTC)
-    people_today = ctx.store.people_enriched_since(
+    people_today = ctx.store.people.enriched_since(
         day_start, bucket
-    ) + ctx.store.dead_letters_since("tmdb", "person", day_start)
+    ) + ctx.store.dead_letters.count_since("tmdb", "person", day_start)
     return max(0, math.floor((share * used - people_today) / (1 - share)))
 
 
@@ -49,7 +49,7 @@ async def drain_people(ctx: SyncContext, bucket: Kind, *, rest_of_quota: bool = 
         return
     while True:
         allowance = BATCH if rest_of_quota else await ctx.write(_allowance, ctx, bucket)
-        queue = await ctx.write(ctx.store.people_queue, policy, min(allowance, BATCH), backoff(ctx))
+        queue = await ctx.write(ctx.store.people.queue, policy, min(allowance, BATCH), backoff(ctx))
         if not queue:
             return
         outcomes = await asyncio.gather(
@@ -78,8 +78,8 @@ async def _person(ctx: SyncContext, bucket: Kind, person_id: int) -> None:
 
     details = await attempt(ctx.health, "tmdb", fetch, partial(tmdb_probe, ctx, bucket))
     if isinstance(details, Failure):
-        await ctx.write(ctx.store.record_dead_letter, "tmdb", "person", person_id, details)
+        await ctx.write(ctx.store.dead_letters.record, "tmdb", "person", person_id, details)
         ctx.summary.of(bucket).dead_lettered += 1
         return
-    await ctx.write(ctx.store.save_person, details, bucket)
+    await ctx.write(ctx.store.people.save, details, bucket)
     ctx.summary.of(bucket).people += 1

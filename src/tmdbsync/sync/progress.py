@@ -11,7 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, TaskID, TextColumn, Tim
 from rich.progress import Progress as Bar
 from rich.table import Table
 
-from tmdbsync.sync.bundle import Kind
+from tmdbsync.kinds import Kind
 from tmdbsync.sync.context import Progress, Summary
 from tmdbsync.sync.log import LogRow
 

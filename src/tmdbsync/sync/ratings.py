@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from tmdbsync.kinds import Kind
 from tmdbsync.payloads import OmdbTitle, parse
-from tmdbsync.sync.bundle import Kind
 from tmdbsync.sync.context import SyncContext
 from tmdbsync.sync.enrich import Source, drain
 
 
 async def drain_omdb(ctx: SyncContext, kind: Kind) -> None:
     if ctx.omdb is not None:
-        await drain(ctx, kind, Source("OMDb", "omdb", ctx.store.omdb_queue, _fetch, _save))
+        await drain(
+            ctx, kind, Source("OMDb", "omdb", ctx.store.enrichment.omdb_queue, _fetch, _save)
+        )
 
 
 async def _fetch(ctx: SyncContext, kind: Kind, imdb_id: str) -> OmdbTitle | None:
@@ -24,5 +26,5 @@ async def _fetch(ctx: SyncContext, kind: Kind, imdb_id: str) -> OmdbTitle | None
 
 
 async def _save(ctx: SyncContext, kind: Kind, content_id: int, payload: Any) -> None:
-    await ctx.write(ctx.store.save_omdb, content_id, payload)
+    await ctx.write(ctx.store.enrichment.save_omdb, content_id, payload)
     ctx.summary.of(kind).omdb += 1

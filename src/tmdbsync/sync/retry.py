@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from tmdbsync.kinds import Kind
 from tmdbsync.sync.batch import fetch_and_store
-from tmdbsync.sync.bundle import Kind
 from tmdbsync.sync.context import SyncContext
 from tmdbsync.sync.deadletter import CAP
 
@@ -35,7 +35,7 @@ async def run_retry(ctx: SyncContext, kind: Kind) -> bool:
     days = ctx.settings.retry_skipped_days
     if not days:
         return False
-    items = await ctx.write(ctx.store.due_skips, kind, timedelta(days=days), CAP, BATCH)
+    items = await ctx.write(ctx.store.skips.ready, kind, timedelta(days=days), CAP, BATCH)
     if not items:
         return False
     ctx.progress.titles_found(kind, len(items))

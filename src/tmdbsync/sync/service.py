@@ -15,8 +15,9 @@ from typing import Protocol
 
 from sqlalchemy import Engine
 
+from tmdbsync.clock import utc_now
+from tmdbsync.kinds import Kind
 from tmdbsync.settings import Settings
-from tmdbsync.sync.bundle import Kind
 from tmdbsync.sync.context import Progress, Summary
 from tmdbsync.sync.orchestrator import sync_contents
 from tmdbsync.sync.runs import EXIT_UPSTREAM
@@ -35,7 +36,7 @@ class Clock(Protocol):
 
 class SystemClock:
     def now(self) -> datetime:
-        return datetime.now(UTC)
+        return utc_now()
 
     async def sleep(self, seconds: float) -> None:
         await asyncio.sleep(seconds)

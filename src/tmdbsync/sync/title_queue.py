@@ -14,9 +14,9 @@ from sqlalchemy import Connection, Engine, and_, delete, exists, func, or_, sele
 
 from tmdbsync.db.models import Content, SkippedTitle, TitleQueue
 from tmdbsync.db.upsert import insert_ignore
+from tmdbsync.kinds import Kind
 from tmdbsync.payloads import DiscoverItem
 from tmdbsync.sync.batch import fetch_and_store
-from tmdbsync.sync.bundle import Kind
 from tmdbsync.sync.context import SyncContext
 
 BATCH = 50  # titles per step, so the kinds keep alternating and a spent quota is noticed

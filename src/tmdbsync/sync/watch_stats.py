@@ -5,15 +5,17 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+from tmdbsync.kinds import Kind
 from tmdbsync.payloads import TraktRatings, TraktStats, parse
-from tmdbsync.sync.bundle import Kind
 from tmdbsync.sync.context import SyncContext
 from tmdbsync.sync.enrich import Source, drain
 
 
 async def drain_trakt(ctx: SyncContext, kind: Kind) -> None:
     if ctx.trakt is not None:
-        await drain(ctx, kind, Source("Trakt", "trakt", ctx.store.trakt_queue, _fetch, _save))
+        await drain(
+            ctx, kind, Source("Trakt", "trakt", ctx.store.enrichment.trakt_queue, _fetch, _save)
+        )
 
 
 async def _fetch(
@@ -31,5 +33,5 @@ async def _fetch(
 
 async def _save(ctx: SyncContext, kind: Kind, content_id: int, fetched: Any) -> None:
     ratings, stats = fetched
-    await ctx.write(ctx.store.save_trakt, content_id, ratings, stats)
+    await ctx.write(ctx.store.enrichment.save_trakt, content_id, ratings, stats)
     ctx.summary.of(kind).trakt += 1

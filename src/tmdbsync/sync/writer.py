@@ -17,9 +17,10 @@ from typing import Any
 from sqlalchemy.exc import DataError, IntegrityError
 
 from tmdbsync.errors import BadPayload
-from tmdbsync.sync.bundle import Kind, TitleBundle, build_bundle
+from tmdbsync.kinds import Kind
+from tmdbsync.store import Store
+from tmdbsync.sync.bundle import TitleBundle, build_bundle
 from tmdbsync.sync.deadletter import DB_REFUSED, UNUSABLE
-from tmdbsync.sync.store import Store
 
 STORED = "stored"
 
@@ -35,7 +36,7 @@ class _Pending:
     def skip(self, store: Store, code: str, reason: str) -> str:
         """Record the title as skipped, with its language for the retry; returns the reason."""
         language = self.raw.get("original_language")
-        store.record_skip(
+        store.skips.record(
             self.kind, self.tmdb_id, reason, language if isinstance(language, str) else None, code
         )
         return reason
@@ -95,7 +96,7 @@ class TitleWriter:
         if not usable:
             return outcomes
         try:
-            self.store.save_titles([bundle for _, bundle in usable])
+            self.store.titles.save_batch([bundle for _, bundle in usable])
         except Exception:
             for index, bundle in usable:  # find the title the database refused
                 outcomes[index] = self._alone(batch[index], bundle)
@@ -104,7 +105,7 @@ class TitleWriter:
     def _alone(self, item: _Pending, bundle: TitleBundle) -> str | BaseException:
         """Store one title; a value the database refuses marks the title, not the run."""
         try:
-            self.store.save_title(bundle)
+            self.store.titles.save(bundle)
         except (DataError, IntegrityError) as exc:
             return item.skip(
                 self.store,

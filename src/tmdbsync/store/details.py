@@ -2,7 +2,7 @@
 languages, releases and certifications, translations, alternative titles, watch providers and
 creators.
 
-Part of the title write in sync/store.py: the same transaction, one statement per table for the
+Part of the title write in titles.py: the same transaction, one statement per table for the
 whole batch, shared things (a company, a network, a provider) upserted by TMDb id and linked by
 natural-key lookups, and a title's own rows replaced on a re-sync (`DETAIL_TABLES`).
 """
@@ -10,7 +10,6 @@ natural-key lookups, and a title's own rows replaced on a re-sync (`DETAIL_TABLE
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
 
 from sqlalchemy import Connection
 
@@ -28,21 +27,18 @@ from tmdbsync.db.models import (
     ContentTranslation,
     ContentWatchProvider,
     Network,
-    Person,
     WatchProvider,
 )
 from tmdbsync.db.upsert import Lookup, insert_rows, upsert
 from tmdbsync.payloads import OFFER_TYPES, Title
 from tmdbsync.payloads import Company as CompanyPayload
+from tmdbsync.store.credits import PERSON
+from tmdbsync.store.rows import ContentIds, Row
 from tmdbsync.sync.bundle import TitleBundle
-
-ContentIds = dict[tuple[Any, ...], int]
-Row = dict[str, Any]
 
 COMPANY = Lookup(Company, ("tmdb_id",))
 NETWORK = Lookup(Network, ("tmdb_id",))
 PROVIDER = Lookup(WatchProvider, ("tmdb_id",))
-PERSON = Lookup(Person, ("tmdb_id",))
 
 DETAIL_TABLES: tuple[type[Base], ...] = (
     ContentCompany,
