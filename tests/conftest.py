@@ -81,3 +81,9 @@ def samples_dir() -> Path:
     if not SAMPLES_DIR.is_dir():
         pytest.skip(f"real TMDb/OMDb samples not found at {SAMPLES_DIR}")
     return SAMPLES_DIR
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The long end-to-end tests first, so with several workers (pytest-xdist) none of them starts
+    last and leaves the other workers idle while it runs alone."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)

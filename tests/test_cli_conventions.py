@@ -113,6 +113,9 @@ def test_config_reads_dot_env_in_the_working_directory(tmp_path: Path) -> None:
 
 
 def test_a_missing_env_file_is_a_usage_error(tmp_path: Path) -> None:
-    result = CliRunner().invoke(app, ["config", "--env-file", str(tmp_path / "nope.env")])
+    # Wide enough that Rich's error box does not wrap the (long, temporary) path.
+    result = CliRunner().invoke(
+        app, ["config", "--env-file", str(tmp_path / "nope.env")], env={"COLUMNS": "400"}
+    )
     assert result.exit_code == 2
     assert "nope.env" in result.output

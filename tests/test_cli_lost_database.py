@@ -31,6 +31,7 @@ def postgres_url() -> Iterator[str]:
     yield from fresh_postgres_url()
 
 
+@pytest.mark.slow
 def test_postgres_connection_lost_mid_run_is_one_line_and_the_next_run_resumes(
     fake_api: FakeApi, tmp_path: Path, postgres_url: str
 ) -> None:
@@ -85,6 +86,7 @@ def _can_mount_tmpfs() -> bool:
     return probe.returncode == 0
 
 
+@pytest.mark.slow
 def test_a_full_disk_is_one_line_and_the_next_run_resumes(
     fake_api: FakeApi, tmp_path: Path
 ) -> None:

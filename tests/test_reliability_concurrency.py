@@ -37,6 +37,7 @@ START, END, SCALE = "2024-02", "2024-02", 0.5
 QUOTA = 400
 
 
+@pytest.mark.slow
 def test_two_syncs_started_together_on_a_new_database(
     database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

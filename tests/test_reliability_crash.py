@@ -186,6 +186,7 @@ def test_sigkill_anywhere_ends_like_an_uninterrupted_run(
             engine.dispose()
 
 
+@pytest.mark.slow
 def test_sigkill_never_spends_above_the_quota(tmp_path: Path) -> None:
     """Under a daily quota, killed and restarted runs together stay within it."""
     quota = 150

@@ -100,6 +100,7 @@ def test_a_scan_within_one_run_is_not_listed_twice(tmp_path: Any) -> None:
         engine.dispose()
 
 
+@pytest.mark.slow
 def test_month_over_500_pages_is_split_until_every_title_is_reached(
     fake_api: FakeApi, engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:

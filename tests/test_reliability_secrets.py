@@ -56,6 +56,7 @@ def fake(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeApi]:
         yield fake
 
 
+@pytest.mark.slow
 def test_no_canary_in_logs_output_status_or_database(
     fake: FakeApi, sqlite_database_url: str, tmp_path: Path
 ) -> None:
@@ -127,6 +128,7 @@ def test_no_canary_in_settings_repr_or_errors(fake: FakeApi, tmp_path: Path) -> 
     engine.dispose()
 
 
+@pytest.mark.slow
 def test_no_canary_from_a_bearer_token_or_rejected_keys(fake: FakeApi, tmp_path: Path) -> None:
     """The read-access token travels in a header; rejected keys end the run with an error."""
     url = f"sqlite:///{tmp_path / 'bearer.db'}"

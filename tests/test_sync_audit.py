@@ -205,6 +205,7 @@ def test_audit_waits_for_open_months_and_the_change_feed(
     assert summary.movie.probes == 3  # April was just listed in full: not due
 
 
+@pytest.mark.slow
 def test_a_split_month_is_probed_and_reopened_window_by_window(
     fake_api: FakeApi, database_url: str, engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from datetime import date
 
+import pytest
 from sqlalchemy import Engine
 
 from tests.sync_support import (
@@ -29,6 +30,7 @@ def _sync_month(fake: FakeApi, database_url: str, engine: Engine, **overrides: o
     assert summary.movie.stopped == "every month up to TMDBSYNC_END is complete"
 
 
+@pytest.mark.slow
 def test_movie_month_fills_every_table_as_the_catalogue_says(
     fake_api: FakeApi, database_url: str, engine: Engine
 ) -> None:
@@ -209,6 +211,7 @@ def test_quota_spent_mid_page_finishes_the_page_next_day_without_refetching(
     assert usage_total(engine) == second_day.total() + first_day.total()
 
 
+@pytest.mark.slow
 def test_replaying_a_month_changes_nothing(
     fake_api: FakeApi, database_url: str, engine: Engine
 ) -> None:
@@ -225,6 +228,7 @@ def test_replaying_a_month_changes_nothing(
     assert canonical_dump(engine) == before
 
 
+@pytest.mark.slow
 def test_recent_months_are_rescanned_daily_and_new_releases_picked_up(
     fake_api: FakeApi, database_url: str, engine: Engine
 ) -> None:

@@ -25,6 +25,7 @@ def _settings(fake: FakeApi, url: str, **overrides: object) -> Settings:
     return fake_settings(fake, url, **(values | overrides))
 
 
+@pytest.mark.slow
 def test_every_title_with_an_imdb_id_gets_trakt_numbers_once(
     fake_api: FakeApi, database_url: str, engine: Engine
 ) -> None:
@@ -88,6 +89,7 @@ def test_trakt_quota_spent_pauses_trakt_only(
     assert rows(sqlite_engine, "select count(*) from content_trakt") == [(5,)]
 
 
+@pytest.mark.slow
 def test_trakt_refusing_one_title_marks_it_and_goes_on(
     fake_api: FakeApi, database_url: str, engine: Engine
 ) -> None:

@@ -138,6 +138,7 @@ def test_season_and_episode_credit_modes_store_the_same_rows(
     assert dumps[0] == dumps[1]
 
 
+@pytest.mark.slow
 def test_sync_contents_alternates_and_keeps_each_bucket_within_its_share_across_days(
     fake_api: FakeApi, database_url: str, engine: Engine
 ) -> None:
