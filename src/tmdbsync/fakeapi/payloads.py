@@ -316,9 +316,10 @@ def release_dates(seed: int, core: TitleCore) -> JsonDict:
                         "iso_639_1": "",
                         "note": "",
                         "release_date": f"{core.date}T00:00:00.000Z",
-                        "type": rng.randint(1, 6),
+                        "type": release_type,
                     }
-                    for _ in range(rng.randint(1, 2))
+                    # a country lists each release type once (theatrical, digital, ...)
+                    for release_type in sorted(rng.sample(range(1, 7), rng.randint(1, 2)))
                 ],
             }
         )
