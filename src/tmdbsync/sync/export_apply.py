@@ -28,7 +28,6 @@ from sqlalchemy import (
     exists,
     func,
     insert,
-    literal,
     select,
     text,
     update,
@@ -39,6 +38,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from tmdbsync.db.models import Content, ExportLine, ExportLog, SkippedTitle, TitleQueue
 from tmdbsync.errors import RetryableError
 from tmdbsync.sync.bundle import Kind
+from tmdbsync.sync.title_queue import add
 
 CHUNK = 20_000  # lines per staging statement: bounds memory, not the file size
 BLOCK = 1 << 20  # gunzipped bytes read at a time
@@ -233,26 +233,12 @@ def _queue(
     now: datetime,
 ) -> int:
     """Queue the staged ids matching `where` (with their popularity) not queued yet."""
-    source = (
+    candidates = (
         select(
-            literal(kind),
             ExportLine.tmdb_id,
-            func.max(func.coalesce(ExportLine.popularity, 0.0)),
-            literal(reason),
-            literal(now, type_=TitleQueue.queued_at.type),
+            func.max(func.coalesce(ExportLine.popularity, 0.0)).label("popularity"),
         )
-        .where(
-            ExportLine.type == kind,
-            *where,
-            ~exists().where(TitleQueue.type == kind, TitleQueue.tmdb_id == ExportLine.tmdb_id),
-        )
+        .where(ExportLine.type == kind, *where)
         .group_by(ExportLine.tmdb_id)  # an id listed twice is queued once
     )
-    count = select(func.count()).select_from(TitleQueue).where(TitleQueue.type == kind)
-    before = connection.scalar(count) or 0
-    connection.execute(
-        insert(TitleQueue).from_select(
-            ["type", "tmdb_id", "popularity", "reason", "queued_at"], source
-        )
-    )
-    return (connection.scalar(count) or 0) - before  # rowcount of INSERT … SELECT: -1 on psycopg
+    return add(connection, kind, candidates, reason, now)
