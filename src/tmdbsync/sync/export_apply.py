@@ -43,7 +43,7 @@ from tmdbsync.sync.title_queue import add
 CHUNK = 20_000  # lines per staging statement: bounds memory, not the file size
 BLOCK = 1 << 20  # gunzipped bytes read at a time
 MISSES_TO_DELETE = 2  # consecutive exports without a held title before it counts as deleted
-SQLITE_CACHE_KIB = 64 * 1024  # SQLite's page cache while applying (its default is 2 MiB)
+SQLITE_CACHE_KIB = 32 * 1024  # SQLite's page cache while applying (its default is 2 MiB)
 
 
 class ExportUnreadable(RetryableError):
