@@ -96,7 +96,7 @@ STAGE = {
 @contextmanager
 def _roomy_cache(connection: Connection) -> Iterator[None]:
     """On SQLite, a page cache that holds the staged file and the content indexes it touches:
-    with the default 2 MiB every diff statement re-reads its pages from the OS (a third of the
+    with the default 2 MiB every diff statement re-reads its pages from the OS (a fifth of the
     time of a million lines). Restored afterwards, so the connection goes back to the pool small.
     """
     if connection.dialect.name != "sqlite":
