@@ -18,6 +18,7 @@ RUNS = {
     "hostile_bodies": ["--size-mb", "4", "--cap-mb", "1", "--skip-httpx"],
     "payload_cost": ["--movies", "5", "--shows", "2"],
     "export_diff": ["--lines", "2000", "--held", "1800", "--backends", "sqlite"],
+    "cost_growth": ["--titles", "2000", "--scale", "0.2", "--backends", "sqlite"],
     "resync": ["--titles", "10", "--backends", "sqlite"],
     "time_to_mirror": [],
 }

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -11,7 +11,7 @@ from sqlalchemy import Engine, insert
 from typer.testing import CliRunner
 
 from tmdbsync.cli import app
-from tmdbsync.db.models import SkippedTitle, SyncLock, SyncRun
+from tmdbsync.db.models import ExportLog, SkippedTitle, SyncLock, SyncRun, TitleQueue
 from tmdbsync.db.synthetic import fill
 from tmdbsync.settings import YearMonth
 from tmdbsync.sync.lock import RunLock
@@ -183,6 +183,59 @@ def test_quota_rows_only_for_configured_providers(engine: Engine, database_url: 
     assert "OMDb   movies 0 of 500" in keyed
     assert "Trakt  movies 0 of 500" in keyed
     assert "canary" not in keyed + status(database_url, "--json", env=keys)
+
+
+def test_exports_mode_shows_titles_stored_of_the_ids_the_newest_export_lists(
+    engine: Engine, database_url: str
+) -> None:
+    fill(engine, FIRST, LAST, {"movie": LAST, "tv": LAST}, titles=500, now=NOW)  # 400 movies
+    with engine.begin() as connection:
+        connection.execute(
+            insert(ExportLog),
+            [_export(date(2026, 2, 1), 450), _export(date(2026, 2, 2), 480)],  # the newer counts
+        )
+        connection.execute(
+            insert(TitleQueue),
+            [
+                {
+                    "type": "movie",
+                    "tmdb_id": i,
+                    "popularity": 1.0,
+                    "reason": "new",
+                    "queued_at": NOW,
+                }
+                for i in range(10_000_001, 10_000_081)
+            ],
+        )
+    exports = {"TMDBSYNC_SOURCE": "exports"}
+    report = json.loads(status(database_url, "--json", env=exports))
+    assert report["source"] == "exports"
+    assert report["exports"]["movie"] == {
+        "export_day": "2026-02-02",
+        "known": 480,
+        "stored": 400,
+        "stored_estimated": False,
+        "queued": 80,
+    }
+    assert report["exports"]["tv"]["known"] is None
+    text = status(database_url, env=exports)
+    assert "movies        400 of        480  (2026-02-02)  80 queued" in text
+    assert "TV     no export applied yet  0 queued" in text
+    assert "Months done" not in text, "discover's months mean nothing in exports mode"
+    assert "--months" not in text
+    assert json.loads(status(database_url, "--json"))["exports"] is None  # discover mode
+
+
+def _export(day: date, lines: int) -> dict[str, object]:
+    return {
+        "type": "movie",
+        "day": day,
+        "lines": lines,
+        "queued": 0,
+        "deleted": 0,
+        "returned": 0,
+        "applied_at": NOW,
+    }
 
 
 def _run(started: datetime, *, finished: bool, host: str, pid: int) -> dict[str, object]:

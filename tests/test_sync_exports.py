@@ -5,7 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 import tracemalloc
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +18,7 @@ from tmdbsync.settings import Settings
 from tmdbsync.sync import export_apply
 from tmdbsync.sync.context import Progress
 from tmdbsync.sync.export_apply import ExportUnreadable, apply_export, read_blocks
+from tmdbsync.sync.title_queue import take
 
 DAY = date(2026, 2, 1)
 
@@ -158,3 +159,28 @@ def test_an_export_cut_short_leaves_the_database_as_it_was(tmp_path: Path, engin
         apply_export(engine, "movie", DAY, path)
     for table in ("title_queue", "export_line", "export_log"):
         assert rows(engine, f"select count(*) from {table}") == [(0,)], table
+
+
+def write_popularity(path: Path, popularity: dict[int, float]) -> None:
+    with gzip.open(path, "wt") as out:
+        for tmdb_id, value in popularity.items():
+            out.write(json.dumps({"adult": False, "id": tmdb_id, "popularity": value}) + "\n")
+
+
+def test_the_next_export_reorders_the_queue_by_its_popularity(
+    tmp_path: Path, engine: Engine
+) -> None:
+    """Ids still queued from an earlier file take the new file's popularity: the queue is drained
+    most popular first, so yesterday's order would fetch the wrong titles under a small quota."""
+    now = datetime(2026, 2, 1, 9, tzinfo=UTC)
+    first, second = tmp_path / "first.json.gz", tmp_path / "second.json.gz"
+    write_popularity(first, {1: 5.0, 2: 1.0, 3: 3.0})
+    write_popularity(second, {1: 0.5, 2: 9.0, 3: 3.0, 4: 7.0})
+    apply_export(engine, "movie", DAY, first, now=now)
+    assert [item.id for item in take(engine, "movie", 10)] == [1, 3, 2]
+
+    result = apply_export(engine, "movie", DAY + timedelta(days=1), second, now=now)
+    assert result.queued == 1  # only 4 is new
+    assert [item.id for item in take(engine, "movie", 10)] == [2, 4, 3, 1]
+    queued = rows(engine, "select tmdb_id, popularity from title_queue order by tmdb_id")
+    assert queued == [(1, 0.5), (2, 9.0), (3, 3.0), (4, 7.0)]

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Row, Select, func, select
+from sqlalchemy import Connection, Engine, Row, Select, and_, func, select
 
 from tmdbsync.clock import utc_now
 from tmdbsync.db.counts import Count, count_all, count_by, count_not_null
@@ -22,6 +22,7 @@ from tmdbsync.db.models import (
     Content,
     ContentSyncLog,
     DeadLetter,
+    ExportLog,
     Person,
     SkippedTitle,
     SyncLock,
@@ -195,6 +196,39 @@ class _Report:
             }
         return result
 
+    def exports(
+        self, titles: dict[str, Count], feed: dict[str, dict[str, int | None]]
+    ) -> dict[str, Any] | None:
+        """In exports mode, per kind: the ids the newest applied export lists (`known`; adult
+        ones included, though only fetched with TMDBSYNC_INCLUDE_ADULT), the titles `stored` and
+        the ids `queued` for their details request; None in discover mode."""
+        if self.settings.source != "exports":
+            return None
+        latest = (
+            select(ExportLog.type, func.max(ExportLog.day).label("day"))
+            .group_by(ExportLog.type)
+            .subquery()
+        )
+        newest = {
+            row.type: row
+            for row in self.connection.execute(
+                select(ExportLog.type, ExportLog.day, ExportLog.lines).join(
+                    latest, and_(ExportLog.type == latest.c.type, ExportLog.day == latest.c.day)
+                )
+            )
+        }
+        result: dict[str, Any] = {}
+        for kind in KINDS:
+            row = newest.get(kind)
+            result[kind] = {
+                "export_day": None if row is None else row.day.isoformat(),
+                "known": None if row is None else row.lines,
+                "stored": titles[kind].value,
+                "stored_estimated": titles[kind].estimated,
+                "queued": feed[kind]["queued"],
+            }
+        return result
+
     def _grouped(self, query: Select[tuple[str, int]]) -> dict[str, int]:
         return dict(self.connection.execute(query).tuples().all())
 
@@ -321,16 +355,19 @@ def collect_status(
         listed = report.log_rows(months, since)
         running = report.running()
         rows = connection.scalar(select(func.count()).select_from(ContentSyncLog)) or 0
+        feed = feed_state(engine, report.now)  # per feed: lag in days, queue length
         document = {
             "database": settings.safe_database_url,
             "generated_at": report.now.isoformat(),
+            "source": settings.source,
             "range": {"start": str(report.first), "end": str(report.last)},
             "progress": report.progress(titles),
+            "exports": report.exports(titles, feed),
             "completion": report.completion(),
             "quota": report.quota(),
             "running": running,
             "last_run": report.last_run(running),
-            "change_feed": feed_state(engine, report.now),  # per feed: lag in days, queue length
+            "change_feed": feed,
             "skipped_by_reason": skipped,
             "dead_letters": report.dead_letters(),
             "totals": report.totals(titles, skipped),

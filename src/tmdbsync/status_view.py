@@ -1,6 +1,7 @@
 """`tmdbsync status` as text: the story first, in 80 columns, whatever the number of months.
 
-How far along (months done per kind, a picture of completion), when done, whether a sync runs,
+How far along (months done per kind and a picture of completion; in exports mode, titles stored
+of the ids the newest export lists), when done, whether a sync runs,
 what the last run did, how far behind the change feed is and what failed; then today's quota.
 The month-by-month table is printed only when asked for (`--months`, `--since`).
 """
@@ -110,6 +111,21 @@ def _progress(console: Console, report: dict[str, Any]) -> None:
         )
 
 
+def _exports_progress(console: Console, report: dict[str, Any]) -> None:
+    """Exports mode: per kind, titles stored of the ids the newest applied export lists."""
+    console.print(
+        "[bold]Progress[/], titles stored of the ids in the newest export", highlight=False
+    )
+    for kind in KINDS:
+        e = report["exports"][kind]
+        if e["known"] is None:
+            text = "no export applied yet"
+        else:
+            stored = _n(e["stored"], e["stored_estimated"])
+            text = f"{stored:>10} of {_n(e['known']):>10}  ({e['export_day']})"
+        console.print(f"  {NAMES[kind]:<6} {text}  {_n(e['queued'])} queued", highlight=False)
+
+
 def _days(days: float) -> str:
     return f"{days:.1f} days" if days < 10 else f"{round(days):,} days"
 
@@ -216,8 +232,11 @@ def _quota(console: Console, report: dict[str, Any]) -> None:
 def render_status(console: Console, report: dict[str, Any], *, months: bool = False) -> None:
     """The story in about 30 lines of 80 columns; then, with `months`, the report's month rows."""
     console.print(f"[bold]tmdbsync status[/]  {_hhmm(report['generated_at'])} UTC", highlight=False)
-    _progress(console, report)
-    _picture(console, report)
+    if report["exports"] is None:
+        _progress(console, report)
+        _picture(console, report)
+    else:  # the months of discover mean nothing here
+        _exports_progress(console, report)
     totals = report["totals"]
     facts = {
         "Running": _running(report),
@@ -234,7 +253,7 @@ def render_status(console: Console, report: dict[str, Any], *, months: bool = Fa
     _quota(console, report)
     if months:
         render_months(console, report["sync_log"])
-    else:
+    elif report["exports"] is None:
         console.print("[dim]Every month: tmdbsync status --months (or --since YEAR)[/]")
 
 

@@ -34,11 +34,14 @@ def fill(
     people: int = 0,
     now: datetime,
     recent: int = 0,
+    first_id: int = 1,
+    settled: bool = False,
 ) -> None:
     """Log rows for every month from `first` to the kind's `done_through` (completed) plus one
-    open month; `titles` (one in five a show) and `people` (half fetched) rows; TMDb quota use on
-    each of the last 14 days. The `recent` latest completed months of each kind were synced
-    within those days, the rest a year ago.
+    open month; `titles` (one in five a show) and `people` (half fetched) rows, TMDb ids from
+    `first_id`; TMDb quota use on each of the last 14 days. The `recent` latest completed months
+    of each kind were synced within those days, the rest a year ago. `settled`: every person
+    fetched and every title asked of Trakt, so the queues have a big table and nothing to do.
     """
     log_rows = []
     for kind, through in done_through.items():
@@ -55,25 +58,27 @@ def fill(
         for b in ("movie", "tv")
     ]
     with engine.begin() as connection:
-        connection.execute(insert(ContentSyncLog), log_rows)
+        if log_rows:
+            connection.execute(insert(ContentSyncLog), log_rows)
         connection.execute(insert(ApiUsage), usage)
         if titles:
             connection.execute(
                 text(
                     _SERIES + "INSERT INTO content (type, tmdb_id, title, imdb_id, omdb_status, "
-                    "synced_at) SELECT CASE WHEN i % 5 = 0 THEN 'tv' ELSE 'movie' END, i, "
-                    "'Title ' || i, 'tt' || i, 'found', :now FROM n"
+                    "trakt_status, synced_at) SELECT CASE WHEN i % 5 = 0 THEN 'tv' ELSE 'movie' "
+                    "END, i + :base, 'Title ' || i, 'tt' || i, 'found', "
+                    "CASE WHEN :settled THEN 'found' END, :now FROM n"
                 ),
-                {"count": titles, "now": now},
+                {"count": titles, "now": now, "base": first_id - 1, "settled": settled},
             )
         if people:
             connection.execute(
                 text(
                     _SERIES + "INSERT INTO person (tmdb_id, name, is_principal, enriched_at) "
-                    "SELECT i, 'Person ' || i, i % 3 = 0, "
-                    "CASE WHEN i % 2 = 0 THEN :now END FROM n"
+                    "SELECT i + :base, 'Person ' || i, i % 3 = 0, "
+                    "CASE WHEN :settled OR i % 2 = 0 THEN :now END FROM n"
                 ),
-                {"count": people, "now": now},
+                {"count": people, "now": now, "base": first_id - 1, "settled": settled},
             )
 
 

@@ -24,7 +24,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Literal
 
-from sqlalchemy import Connection, Engine, exists, func, insert, literal, select, update
+from sqlalchemy import Connection, Engine, Select, func, select, update
+from sqlalchemy.sql.elements import ColumnElement
 
 from tmdbsync.clock import utc_now
 from tmdbsync.db.models import Content, ContentChangeLog, Person, TitleQueue
@@ -32,7 +33,7 @@ from tmdbsync.db.upsert import insert_ignore
 from tmdbsync.kinds import Kind
 from tmdbsync.payloads import ChangesPage, parse
 from tmdbsync.sync.context import SyncContext
-from tmdbsync.sync.title_queue import drain_titles, enqueue
+from tmdbsync.sync.title_queue import add, drain_titles
 
 Feed = Literal["movie", "tv", "person"]
 WINDOW = 14  # days a listing may span, and how far back TMDb serves them
@@ -114,19 +115,7 @@ class ChangeLog:
                     update(Person).where(Person.enriched_at < before).values(enriched_at=None)
                 )
                 return
-            queued = exists().where(TitleQueue.type == kind, TitleQueue.tmdb_id == Content.tmdb_id)
-            connection.execute(
-                insert(TitleQueue).from_select(
-                    ["type", "tmdb_id", "popularity", "reason", "queued_at"],
-                    select(
-                        Content.type,
-                        Content.tmdb_id,
-                        func.coalesce(Content.popularity, 0.0),
-                        literal("changed"),
-                        literal(self.now(), type_=TitleQueue.queued_at.type),
-                    ).where(Content.type == kind, Content.synced_at < before, ~queued),
-                )
-            )
+            add(connection, kind, _held(kind, Content.synced_at < before), "changed", self.now())
 
     def advance(self, row: ChangeDay, page: int, total_pages: int, refreshed: int) -> None:
         table = ContentChangeLog
@@ -156,15 +145,16 @@ class ChangeLog:
                     .values(enriched_at=None, enrich_error=None)
                 )
                 return done.rowcount or 0
-        with self.engine.connect() as connection:
-            held = list(
-                connection.scalars(
-                    select(Content.tmdb_id).where(
-                        Content.type == kind, Content.tmdb_id.in_(ids), Content.synced_at < end_of
-                    )
-                )
-            )
-        return enqueue(self.engine, kind, held, "changed", self.now())
+        held = _held(kind, Content.tmdb_id.in_(ids), Content.synced_at < end_of)
+        with self.engine.begin() as connection:
+            return add(connection, kind, held, "changed", self.now())
+
+
+def _held(kind: Kind, *where: ColumnElement[bool]) -> Select[tuple[int, float]]:
+    """Held titles of `kind` matching `where`, with their popularity: candidates for the queue."""
+    return select(
+        Content.tmdb_id, func.coalesce(Content.popularity, 0.0).label("popularity")
+    ).where(Content.type == kind, *where)
 
 
 def _first_day(connection: Connection, kind: Feed) -> date | None:

@@ -183,14 +183,18 @@ class SyncLog:
         """The earliest incomplete row of `kind` up to END, creating the next month if needed."""
         while True:
             with self.engine.connect() as connection:
-                open_rows = connection.execute(
+                log = connection.execute(
                     select(LOG)
-                    .where(ContentSyncLog.type == kind, ContentSyncLog.is_completed.is_(False))
+                    .where(
+                        ContentSyncLog.type == kind,
+                        ContentSyncLog.is_completed.is_(False),
+                        _month_key() <= _key(self.end),
+                    )
                     .order_by(ContentSyncLog.year, ContentSyncLog.month)
-                ).all()
-                for log in open_rows:
-                    if YearMonth(log.year, log.month) <= self.end:
-                        return self._open_window(log)
+                    .limit(1)
+                ).first()
+                if log is not None:
+                    return self._open_window(log)
                 latest = connection.execute(
                     select(LOG)
                     .where(ContentSyncLog.type == kind)

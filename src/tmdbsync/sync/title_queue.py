@@ -10,10 +10,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import Connection, Engine, and_, delete, exists, func, or_, select
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Select,
+    and_,
+    delete,
+    exists,
+    insert,
+    literal,
+    or_,
+    select,
+)
 
 from tmdbsync.db.models import Content, SkippedTitle, TitleQueue
-from tmdbsync.db.upsert import insert_ignore
 from tmdbsync.kinds import Kind
 from tmdbsync.payloads import DiscoverItem
 from tmdbsync.sync.batch import fetch_and_store
@@ -22,47 +32,29 @@ from tmdbsync.sync.context import SyncContext
 BATCH = 50  # titles per step, so the kinds keep alternating and a spent quota is noticed
 
 
-def enqueue(engine: Engine, kind: str, ids: Sequence[int], reason: str, now: datetime) -> int:
-    """Queue held titles among `ids` with their stored popularity; returns how many were new."""
-    if not ids:
-        return 0
-    with engine.begin() as connection:
-        found = connection.execute(
-            select(Content.tmdb_id, Content.popularity).where(
-                Content.type == kind, Content.tmdb_id.in_(ids)
-            )
-        ).all()
-        before = _length(connection, kind)
-        insert_ignore(
-            connection,
-            TitleQueue,
-            [
-                {
-                    "type": kind,
-                    "tmdb_id": row.tmdb_id,
-                    "popularity": row.popularity or 0.0,
-                    "reason": reason,
-                    "queued_at": now,
-                }
-                for row in found
-            ],
-            ["type", "tmdb_id"],
-        )
-        return _length(connection, kind) - before
-
-
-def _length(connection: Connection, kind: str) -> int:
-    return (
-        connection.scalar(
-            select(func.count()).select_from(TitleQueue).where(TitleQueue.type == kind)
-        )
-        or 0
+def add(
+    connection: Connection,
+    kind: str,
+    candidates: Select[tuple[int, float]],
+    reason: str,
+    now: datetime,
+) -> int:
+    """Queue the ids `candidates` selects (columns `tmdb_id` and `popularity`) that are not
+    queued yet, in one INSERT … SELECT; returns how many were queued."""
+    found = candidates.subquery()
+    rows = select(
+        literal(kind),
+        found.c.tmdb_id,
+        found.c.popularity,
+        literal(reason),
+        literal(now, type_=TitleQueue.queued_at.type),
+    ).where(~exists().where(TitleQueue.type == kind, TitleQueue.tmdb_id == found.c.tmdb_id))
+    statement = insert(TitleQueue).from_select(
+        ["type", "tmdb_id", "popularity", "reason", "queued_at"], rows
     )
-
-
-def queue_length(engine: Engine, kind: str) -> int:
-    with engine.connect() as connection:
-        return _length(connection, kind)
+    # an INSERT's row count comes back only when asked for (else -1 on psycopg)
+    result = connection.execute(statement, execution_options={"preserve_rowcount": True})
+    return result.rowcount
 
 
 def take(engine: Engine, kind: Kind, limit: int) -> list[DiscoverItem]:
