@@ -41,6 +41,10 @@ class Progress:
     def title_done(self, kind: Kind) -> None:
         """One title was stored or recorded as unusable."""
 
+    def title_skipped(self, kind: Kind, tmdb_id: int, code: str) -> None:
+        """A title could not be stored and waits for its retry; `code` says why
+        (sync/deadletter.py's reason codes)."""
+
     def page_done(self, kind: Kind, row: LogRow, page: int) -> None:
         """The log advanced past `page`."""
 
