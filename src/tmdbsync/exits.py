@@ -82,6 +82,8 @@ def _from_psycopg(exc: BaseException) -> bool:
 
 def describe(exc: BaseException) -> str | None:
     """One line for an error a person can fix, or None for a bug (which keeps its traceback)."""
+    if isinstance(exc, KeyboardInterrupt):  # Ctrl-C before a sync catches it (its migration)
+        return f"stopped by SIGINT (Ctrl-C); {RESUME}"
     for each in _chain(exc):
         if isinstance(each, TmdbsyncError):
             return str(each)
