@@ -28,10 +28,10 @@ def test_a_caller_cancelled_mid_store_does_not_break_the_batch() -> None:
     async def scenario() -> list[BaseException | Outcome]:
         database = SlowDatabase()
         writer = TitleWriter(store=None, write=database.write)  # type: ignore[arg-type]
-        first = asyncio.create_task(writer.save("movie", 1, {}, None))
+        first = asyncio.create_task(writer.save("movie", {}, None))
         await asyncio.sleep(0)  # the first batch (one title) is being stored
-        second = asyncio.create_task(writer.save("movie", 2, {}, None))
-        third = asyncio.create_task(writer.save("movie", 3, {}, None))
+        second = asyncio.create_task(writer.save("movie", {}, None))
+        third = asyncio.create_task(writer.save("movie", {}, None))
         await asyncio.sleep(0)
         second.cancel()  # e.g. --max-pages or a lost lock stops the run
         database.release.set()
@@ -57,7 +57,7 @@ def test_a_failing_database_reaches_every_caller_of_the_batch() -> None:
 
         writer = TitleWriter(store=None, write=broken)  # type: ignore[arg-type]
         results = await asyncio.gather(
-            *(writer.save("tv", n, {}, None) for n in (1, 2)), return_exceptions=True
+            *(writer.save("tv", {}, None) for _ in range(2)), return_exceptions=True
         )
         assert writer.flushing is not None
         await writer.flushing

@@ -153,7 +153,7 @@ async def _title(ctx: SyncContext, kind: Kind, item: DiscoverItem) -> str | None
     if isinstance(fetched, Failure):
         failed = fetched
     else:  # the writer's failures are recorded with the language the details gave
-        failed = await ctx.titles.save(kind, item.id, raw, episode_credits)
+        failed = await ctx.titles.save(kind, raw, episode_credits)
         language = raw.get("original_language")
         title = Title(kind, item.id, language if isinstance(language, str) else None)
     note = None

@@ -30,7 +30,6 @@ Outcome = Failure | None
 @dataclass
 class _Pending:
     kind: Kind
-    tmdb_id: int
     raw: dict[str, Any]
     episode_credits: dict[tuple[int, int], Any] | None
     done: asyncio.Future[Outcome]
@@ -46,13 +45,12 @@ class TitleWriter:
     async def save(
         self,
         kind: Kind,
-        tmdb_id: int,
         raw: dict[str, Any],
         episode_credits: dict[tuple[int, int], Any] | None,
     ) -> Outcome:
         """Store a fetched title; returns None, or why it is unusable (not recorded here)."""
         done: asyncio.Future[Outcome] = asyncio.get_running_loop().create_future()
-        self.pending.append(_Pending(kind, tmdb_id, raw, episode_credits, done))
+        self.pending.append(_Pending(kind, raw, episode_credits, done))
         if self.flushing is None or self.flushing.done():
             self.flushing = asyncio.create_task(self._flush())
         return await done
