@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import Engine
 
 from tests.reliability_support import quiet_fake_server, run_cli, sync_env
-from tests.sync_support import fake_settings, run
+from tests.sync_support import fake_settings, rows, run
 from tmdbsync.db.engine import make_engine, upgrade
 from tmdbsync.fakeapi import FakeApi
 from tmdbsync.fakeapi.faults import ScriptedResponse
@@ -27,7 +27,7 @@ PAGE_LINE = re.compile(
 EVENT_FIELDS = {
     "run_started": {"run_id", "mode", "kinds"},
     "page_done": {"kind", "month", "page", "total_pages", "stored", "skipped", "seconds"},
-    "title_skipped": {"kind", "skipped"},
+    "title_skipped": {"kind", "tmdb_id", "reason", "skipped"},
     "quota_spent": {"kind", "reason"},
     "stopped": {"kind", "reason", "stored", "skipped"},
     "run_finished": {"run_id", "exit_code", "stop_reason", "titles_stored", "requests"},
@@ -80,6 +80,10 @@ def test_json_log_lines_parse_and_carry_the_documented_fields(
         assert fields <= set(seen[event]), (event, seen[event])
     assert seen["page_done"]["skipped"] == 1
     assert seen["title_skipped"]["kind"] == "movie"
+    assert seen["title_skipped"]["reason"] == "not_found"
+    database = make_engine(f"sqlite:///{tmp_path / 'm.db'}")
+    skipped = rows(database, "select tmdb_id from skipped_title")
+    assert (seen["title_skipped"]["tmdb_id"],) in skipped
     assert seen["quota_spent"]["reason"] == "daily quota spent"
     assert str(seen["request"]["status"]).startswith("HTTP ")
     assert seen["run_finished"]["exit_code"] == 0

@@ -7,10 +7,14 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, insert
+from alembic import command
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, insert, inspect
 from typer.testing import CliRunner
 
 from tmdbsync.cli import app
+from tmdbsync.db.engine import alembic_config, make_engine
 from tmdbsync.db.models import ExportLog, SkippedTitle, SyncLock, SyncRun, TitleQueue
 from tmdbsync.db.synthetic import fill
 from tmdbsync.settings import YearMonth
@@ -263,3 +267,40 @@ def _skip(tmdb_id: int, code: str, tried: datetime) -> dict[str, object]:
         "attempts": 1,
         "last_tried_at": tried,
     }
+
+
+def schema_of(engine: Engine) -> tuple[str | None, list[str]]:
+    """The migration the database is at and its tables, to show status changed neither."""
+    with engine.connect() as connection:
+        revision = MigrationContext.configure(connection).get_current_revision()
+    return revision, sorted(inspect(engine).get_table_names())
+
+
+def test_a_database_never_migrated_is_named_in_one_line_and_left_as_it_is(
+    database_url: str,
+) -> None:
+    engine = make_engine(database_url)
+    with engine.connect():
+        pass  # the SQLite file exists, with nothing in it
+    before = schema_of(engine)
+
+    [line] = lines_of(status(database_url))
+
+    assert line.startswith("database ")
+    assert line.endswith("has no tmdbsync tables yet: run `tmdbsync db upgrade`")
+    assert schema_of(engine) == before == (None, [])
+
+
+def test_an_older_schema_names_its_migration_and_is_not_upgraded(database_url: str) -> None:
+    engine = make_engine(database_url)
+    command.upgrade(alembic_config(engine), "0005")
+    before = schema_of(engine)
+
+    report = json.loads(status(database_url, "--json"))
+
+    head = ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
+    assert report["schema"].endswith(
+        f"is at migration 0005, this tmdbsync needs {head}: run `tmdbsync db upgrade`"
+    )
+    assert schema_of(engine) == before
+    assert before[0] == "0005"

@@ -16,12 +16,15 @@ from tests.reliability_support import ledger_total, quiet_fake_server
 from tests.run_support import lock_rows, runs, slow_env, start_and_wait, stop_with
 from tests.sync_support import fake_settings, run
 from tmdbsync.db.models import SyncRun
+from tmdbsync.errors import ConfigError
 from tmdbsync.fakeapi import FakeApi
 from tmdbsync.kinds import Kind
+from tmdbsync.omdb import OmdbClient
 from tmdbsync.quota import QuotaLedger
 from tmdbsync.sync.context import Progress
 from tmdbsync.sync.log import LogRow
 from tmdbsync.sync.service import run_once
+from tmdbsync.tmdb import TmdbClient
 
 
 @pytest.fixture(autouse=True)
@@ -156,3 +159,29 @@ def test_a_failing_release_still_frees_the_lock_and_finishes_the_row(
     assert row.finished_at is not None
     assert row.exit_code == 1
     assert row.stop_reason == "ledger release failed"
+
+
+def test_a_client_that_cannot_be_built_still_frees_the_lock_and_closes_the_others(
+    fake_api: FakeApi, engine: Engine, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A failure while the run's resources are being built releases those built before it."""
+    closed: list[str] = []
+    close = TmdbClient.aclose
+
+    async def aclose(self: TmdbClient) -> None:
+        closed.append("tmdb")
+        await close(self)
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise ConfigError("OMDb client could not be built")
+
+    monkeypatch.setattr(TmdbClient, "aclose", aclose)
+    monkeypatch.setattr(OmdbClient, "from_settings", broken)
+    with pytest.raises(ConfigError, match="could not be built"):
+        run(fake_settings(fake_api, database_url), engine, max_pages=1)
+
+    assert closed == ["tmdb"]
+    assert lock_rows(engine) == 0
+    [row] = runs(engine)
+    assert row.finished_at is not None
+    assert row.exit_code == 2

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tmdbsync.sync.writer import STORED, TitleWriter
+from tmdbsync.sync.writer import Outcome, TitleWriter
 
 
 class SlowDatabase:
@@ -18,20 +18,20 @@ class SlowDatabase:
         self.release = asyncio.Event()
         self.batches: list[int] = []
 
-    async def write(self, _store: Callable[..., Any], batch: list[Any]) -> list[str]:
+    async def write(self, _store: Callable[..., Any], batch: list[Any]) -> list[Outcome]:
         self.batches.append(len(batch))
         await self.release.wait()
-        return [STORED] * len(batch)
+        return [None] * len(batch)
 
 
 def test_a_caller_cancelled_mid_store_does_not_break_the_batch() -> None:
-    async def scenario() -> list[BaseException | str]:
+    async def scenario() -> list[BaseException | Outcome]:
         database = SlowDatabase()
         writer = TitleWriter(store=None, write=database.write)  # type: ignore[arg-type]
-        first = asyncio.create_task(writer.save("movie", 1, {}, None))
+        first = asyncio.create_task(writer.save("movie", {}, None))
         await asyncio.sleep(0)  # the first batch (one title) is being stored
-        second = asyncio.create_task(writer.save("movie", 2, {}, None))
-        third = asyncio.create_task(writer.save("movie", 3, {}, None))
+        second = asyncio.create_task(writer.save("movie", {}, None))
+        third = asyncio.create_task(writer.save("movie", {}, None))
         await asyncio.sleep(0)
         second.cancel()  # e.g. --max-pages or a lost lock stops the run
         database.release.set()
@@ -45,19 +45,19 @@ def test_a_caller_cancelled_mid_store_does_not_break_the_batch() -> None:
         return list(results)
 
     first, second, third = asyncio.run(scenario())
-    assert first == STORED
-    assert third == STORED
+    assert first is None, "stored"
+    assert third is None, "stored"
     assert isinstance(second, asyncio.CancelledError)
 
 
 def test_a_failing_database_reaches_every_caller_of_the_batch() -> None:
-    async def scenario() -> list[BaseException | str]:
-        async def broken(_store: Callable[..., Any], batch: list[Any]) -> list[str]:
+    async def scenario() -> list[BaseException | Outcome]:
+        async def broken(_store: Callable[..., Any], batch: list[Any]) -> list[Outcome]:
             raise OSError("disk full")
 
         writer = TitleWriter(store=None, write=broken)  # type: ignore[arg-type]
         results = await asyncio.gather(
-            *(writer.save("tv", n, {}, None) for n in (1, 2)), return_exceptions=True
+            *(writer.save("tv", {}, None) for _ in range(2)), return_exceptions=True
         )
         assert writer.flushing is not None
         await writer.flushing

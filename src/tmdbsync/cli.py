@@ -18,9 +18,9 @@ from rich.markup import escape
 
 from tmdbsync.cli_options import DatabaseOption, EnvFileOption, cli_settings, option_overrides
 from tmdbsync.config_report import describe
-from tmdbsync.db.engine import make_engine, upgrade
+from tmdbsync.db.engine import make_engine, schema_problem, upgrade
 from tmdbsync.demo_file import claim
-from tmdbsync.errors import AlreadyRunning, ConfigError, TmdbsyncError
+from tmdbsync.errors import ConfigError
 from tmdbsync.failures import fail, one_line, set_verbose
 from tmdbsync.kinds import Kind
 from tmdbsync.redaction import RedactingFilter
@@ -30,7 +30,7 @@ from tmdbsync.status_view import render_status
 from tmdbsync.sync.context import Progress
 from tmdbsync.sync.events import EventLog, EventProgress, JsonLogFormatter, LogFormat
 from tmdbsync.sync.progress import RichProgress, render_summary
-from tmdbsync.sync.runs import EXIT_LOCKED, document
+from tmdbsync.sync.runs import document
 from tmdbsync.sync.service import run_forever, run_once
 
 app = typer.Typer(
@@ -57,19 +57,6 @@ def _setup_logging(settings: Settings | None, verbose: bool) -> None:
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
-def _fail(exc: BaseException) -> typer.Exit:
-    return fail(exc)
-
-
-def _settings(
-    database: str | None = None, env_file: Path | None = None, **overrides: object
-) -> Settings:
-    try:
-        return cli_settings(database, env_file, **overrides)
-    except TmdbsyncError as exc:
-        raise _fail(exc) from None
-
-
 def run_sync(
     settings: Settings,
     kinds: tuple[Kind, ...],
@@ -79,28 +66,24 @@ def run_sync(
     forever: bool = False,
     log_format: LogFormat = "text",
 ) -> None:
-    """Migrate, sync, print the summary; exit with the run's code (CONTRACT.md, Exit codes)."""
-    try:
-        settings.require_tmdb_auth()
-        engine = make_engine(settings.database_url)
-        upgrade(engine)
-        with _progress(log_format) as progress:
-            if forever:
-                summary, code = asyncio.run(
-                    run_forever(
-                        settings, engine, kinds=kinds, max_pages=max_pages, progress=progress
-                    )
-                )
-            else:
-                summary = asyncio.run(
-                    run_once(settings, engine, kinds=kinds, max_pages=max_pages, progress=progress)
-                )
-                code = summary.exit_code
-    except AlreadyRunning as exc:
-        _fail(exc)
-        raise typer.Exit(code=EXIT_LOCKED) from None
-    except TmdbsyncError as exc:
-        raise _fail(exc) from None
+    """Migrate, sync, print the summary; exit with the run's code (CONTRACT.md, Exit codes).
+
+    A failure (the lock held, a bad key, a lost database; Ctrl-C during the migration) is left
+    to the command's `one_line`, which ends it with its line and code (tmdbsync/exits.py).
+    """
+    settings.require_tmdb_auth()
+    engine = make_engine(settings.database_url)
+    upgrade(engine)
+    with _progress(log_format) as progress:
+        if forever:
+            summary, code = asyncio.run(
+                run_forever(settings, engine, kinds=kinds, max_pages=max_pages, progress=progress)
+            )
+        else:
+            summary = asyncio.run(
+                run_once(settings, engine, kinds=kinds, max_pages=max_pages, progress=progress)
+            )
+            code = summary.exit_code
     if as_json:
         print(json.dumps(document(summary)))
     else:
@@ -148,14 +131,14 @@ def sync(
     env_file: EnvFileOption = None,
 ) -> None:
     """Sync movies and TV, month by month, until today's quotas are spent or all is done."""
-    settings = _settings(database, env_file)
+    settings = cli_settings(database, env_file)
     _setup_logging(settings, verbose)
     if log_format is LogFormatOption.json:
         for handler in logging.getLogger().handlers:
             handler.setFormatter(JsonLogFormatter())
     kinds = tuple(k for k, on in (("movie", movies), ("tv", tv)) if on)
     if not kinds:
-        raise _fail(ValueError("nothing to do: both --no-movies and --no-tv given"))
+        raise fail(ConfigError("nothing to do: both --no-movies and --no-tv given"))
     run_sync(
         settings,
         kinds,  # type: ignore[arg-type]
@@ -180,23 +163,31 @@ def status(
     database: DatabaseOption = None,
     env_file: EnvFileOption = None,
 ) -> None:
-    """How far along, when done, whether a sync runs, the last run, what failed, today's quota."""
-    settings = _settings(database, env_file)
+    """How far along, when done, whether a sync runs, the last run, what failed, today's quota.
+
+    Reads only: a database not (or not fully) migrated is named in one line, exit 0, its schema
+    left as it is (CONTRACT.md's exit codes say nothing of it; nothing failed).
+    """
+    settings = cli_settings(database, env_file)
     _setup_logging(settings, False)
     path = settings.database_path
     if path is not None and not path.is_file():
-        raise _fail(
+        raise fail(
             ConfigError(
                 f"no database at {path}: run `tmdbsync sync` first, or set "
                 "TMDBSYNC_DATABASE_URL to the database to read"
             )
         )
-    try:
-        engine = make_engine(settings.database_url)
-        upgrade(engine)
-        report = collect_status(settings, engine, months=months, since=since)
-    except TmdbsyncError as exc:
-        raise _fail(exc) from None
+    engine = make_engine(settings.database_url)
+    behind = schema_problem(engine)
+    if behind is not None:
+        line = f"database {settings.safe_database_url} {behind}: run `tmdbsync db upgrade`"
+        if as_json:
+            typer.echo(json.dumps({"database": settings.safe_database_url, "schema": line}))
+        else:
+            out.print(line, highlight=False, soft_wrap=True)
+        return
+    report = collect_status(settings, engine, months=months, since=since)
     if as_json:
         # plain json.dumps: Rich's print_json took 1.3 s and 210 MB on 3,000 months
         typer.echo(json.dumps(report))
@@ -217,7 +208,7 @@ def _fit(text: str, width: int) -> str:
 @one_line
 def config(database: DatabaseOption = None, env_file: EnvFileOption = None) -> None:
     """The effective settings and where each came from; secrets are hidden."""
-    settings = _settings(database, env_file)
+    settings = cli_settings(database, env_file)
     entries = describe(settings, set(option_overrides(database)), env_file)
     width = max(len(entry.variable) for entry in entries)
     for entry in entries:
@@ -265,7 +256,7 @@ def demo(
     claim(database, force=force)  # each demo starts from an empty database, never the user's
     with FakeApi(seed=42) as fake:
         console.print(f"fake TMDb {fake.tmdb_url}, OMDb {fake.omdb_url}, Trakt {fake.trakt_url}")
-        settings = _settings(
+        settings = cli_settings(
             None,
             env_file,
             database_url=f"sqlite:///{database}",
@@ -307,11 +298,8 @@ def fake_api(
 @one_line
 def db_upgrade(database: DatabaseOption = None, env_file: EnvFileOption = None) -> None:
     """Apply the database migrations (to --database, else TMDBSYNC_DATABASE_URL)."""
-    settings = _settings(database, env_file)
-    try:
-        upgrade(make_engine(settings.database_url))
-    except TmdbsyncError as exc:
-        raise _fail(exc) from None
+    settings = cli_settings(database, env_file)
+    upgrade(make_engine(settings.database_url))
     out.print(f"database {settings.safe_database_url} is up to date")
 
 

@@ -9,35 +9,19 @@ each title and page commits on its own, so the next run resumes.
 
 from __future__ import annotations
 
-import errno
 import functools
-import sqlite3
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
 from rich.markup import escape
-from sqlalchemy.exc import SQLAlchemyError
 
-from tmdbsync.db.engine import database_problem
-from tmdbsync.errors import TmdbsyncError
+from tmdbsync.exits import describe, exit_code
 
 P = ParamSpec("P")
 R = TypeVar("R")
-USAGE = 2  # configuration, credentials, usage, a database that cannot be opened or written
-_RESUME = "what was stored is kept; the next run resumes"
-_OS_HINTS = {
-    errno.EADDRINUSE: "the address is in use: choose another --port, or stop what listens there",
-    errno.ENOSPC: "the disk is full: free some space",
-    errno.EROFS: "the file system is read-only",
-    errno.EACCES: "permission denied: check the file's and its directory's owner and mode",
-    errno.EPERM: "permission denied: check the file's and its directory's owner and mode",
-    errno.EISDIR: "this is a directory; give a file name",
-    errno.ENOENT: "no such file or directory",
-    errno.ENOTDIR: "a part of the path is not a directory",
-}
 
 console = Console(stderr=True)
 _verbose = [False]
@@ -46,38 +30,6 @@ _verbose = [False]
 def set_verbose(verbose: bool) -> None:
     """Whether failures print their traceback too (`-v`), for the rest of the command."""
     _verbose[0] = verbose
-
-
-def _chain(exc: BaseException) -> Iterator[BaseException]:
-    seen: set[int] = set()
-    current: BaseException | None = exc
-    while current is not None and id(current) not in seen:
-        seen.add(id(current))
-        yield current
-        current = current.__cause__ or current.__context__
-
-
-def _from_psycopg(exc: BaseException) -> bool:
-    """A psycopg error met outside SQLAlchemy (psycopg is imported only with PostgreSQL)."""
-    return type(exc).__module__.split(".")[0] == "psycopg"
-
-
-def describe(exc: BaseException) -> str | None:
-    """One line for an error a person can fix, or None for a bug (which keeps its traceback)."""
-    for each in _chain(exc):
-        if isinstance(each, TmdbsyncError):
-            return str(each)
-        if isinstance(each, SQLAlchemyError | sqlite3.Error) or _from_psycopg(each):
-            return f"database error: {database_problem(each)}; {_RESUME}"
-        if isinstance(each, OSError) and each.errno in _OS_HINTS:
-            where = f" ({each.filename})" if each.filename else ""
-            return f"{_OS_HINTS[each.errno]}{where}"
-    return None
-
-
-def exit_code(exc: BaseException) -> int:
-    """CONTRACT.md's exit code for a failure `describe` knows."""
-    return USAGE
 
 
 def fail(exc: BaseException, verbose: bool | None = None) -> typer.Exit:
@@ -100,6 +52,8 @@ def one_line(command: Callable[P, R]) -> Callable[P, R]:
             return command(*args, **kwargs)
         except (typer.Exit, typer.Abort):  # Typer's own ends (usage errors are not `describe`d)
             raise
+        except KeyboardInterrupt as exc:  # before a sync catches signals (its migration)
+            raise fail(exc, bool(kwargs.get("verbose")) or None) from None
         except Exception as exc:
             if describe(exc) is None:
                 raise

@@ -9,6 +9,8 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from pydantic import SecretStr
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
@@ -133,3 +135,23 @@ def upgrade(engine: Engine) -> None:
     except SQLAlchemyError as exc:
         url = engine.url.render_as_string(hide_password=True)
         raise FatalError(f"database {url} is unusable: {database_problem(exc)}") from None
+
+
+def schema_problem(engine: Engine) -> str | None:
+    """Why the database is not at this version's schema, None when it is; reads, never migrates
+    (`status` must not change the schema it reports on)."""
+    script = ScriptDirectory.from_config(alembic_config(engine))
+    head = script.get_current_head()
+    try:
+        with engine.connect() as connection:
+            current = MigrationContext.configure(connection).get_current_revision()
+    except SQLAlchemyError as exc:
+        url = engine.url.render_as_string(hide_password=True)
+        raise FatalError(f"database {url} is unusable: {database_problem(exc)}") from None
+    if current == head:
+        return None
+    if current is None:
+        return "has no tmdbsync tables yet"
+    if current not in {revision.revision for revision in script.walk_revisions()}:
+        return f"was migrated by a newer tmdbsync (revision {current}); upgrade tmdbsync"
+    return f"is at migration {current}, this tmdbsync needs {head}"

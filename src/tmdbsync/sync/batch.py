@@ -5,21 +5,18 @@ Movies and TV share this routine; they differ only in what `fetch_title` asks fo
 
 from __future__ import annotations
 
-import asyncio
 from functools import partial
 from typing import Any
 
-from tmdbsync.errors import FatalError, QuotaExhausted, RetryableError
+from tmdbsync.errors import QuotaExhausted
 from tmdbsync.kinds import Kind
 from tmdbsync.payloads import DiscoverItem, DiscoverPage, parse
 from tmdbsync.sync.context import SyncContext
-from tmdbsync.sync.deadletter import NOT_FOUND, Failure, IdMismatch, attempt, check_id
-from tmdbsync.sync.deleted import mark_deleted
+from tmdbsync.sync.deadletter import Failure, IdMismatch, attempt, check_id
 from tmdbsync.sync.fetch import fetch_title
 from tmdbsync.sync.log import TMDB_MAX_PAGE, LogRow, expected_on_page, pages_needed
-from tmdbsync.sync.writer import STORED
+from tmdbsync.sync.outcomes import Title, dead_letter, gather
 
-NOT_FOUND_NOTE = "404 between discover and details"
 ASKS = 3  # a page listing fewer titles than its totals promise is asked this often in all
 
 
@@ -121,32 +118,18 @@ async def fetch_and_store(ctx: SyncContext, kind: Kind, items: list[DiscoverItem
     Every title is given its chance before a quota failure or an outage is raised, so the titles
     that made it are stored; the caller then does not advance its log.
     """
-    outcomes = await asyncio.gather(
-        *(_title(ctx, kind, item) for item in items), return_exceptions=True
-    )
-    notes: list[str] = []
-    pending: BaseException | None = None
-    for item, outcome in zip(items, outcomes, strict=True):
-        if isinstance(outcome, FatalError):
-            raise outcome
-        if isinstance(outcome, QuotaExhausted | RetryableError):
-            pending = pending or outcome
-        elif isinstance(outcome, BaseException):
-            raise outcome
-        elif outcome != STORED:
-            notes.append(f"{item.id}: {outcome}")
-    if pending is not None:
-        raise pending
-    return notes
+    outcomes = await gather(_title(ctx, kind, item) for item in items)
+    if outcomes.stop is not None:
+        raise outcomes.stop
+    return [note for note in outcomes.done if note is not None]
 
 
-async def _title(ctx: SyncContext, kind: Kind, item: DiscoverItem) -> str:
-    """Fetch and store one title; returns STORED or why it was recorded as skipped.
+async def _title(ctx: SyncContext, kind: Kind, item: DiscoverItem) -> str | None:
+    """Fetch and store one title; returns None, or a note on why it was recorded as skipped.
 
     A title that keeps failing is recorded in `skipped_title` and retried later (sync/retry.py),
     unless TMDb as a whole is failing: then RetryableError stops the kind (sync/deadletter.py).
     """
-    tally = ctx.summary.of(kind)
 
     async def fetch() -> tuple[dict[str, Any], dict[tuple[int, int], Any] | None]:
         raw, episode_credits = await fetch_title(
@@ -165,23 +148,21 @@ async def _title(ctx: SyncContext, kind: Kind, item: DiscoverItem) -> str:
             check_id(raw, item.id, f"{kind} {item.id}")
         except IdMismatch as exc:
             fetched = Failure.of(exc)
+    title = Title(kind, item.id, item.original_language)
+    failed: Failure | None = None
     if isinstance(fetched, Failure):
-        reason = NOT_FOUND_NOTE if fetched.code == NOT_FOUND else fetched.reason
-        if fetched.code == NOT_FOUND:  # a title we hold that TMDb no longer knows
-            await ctx.write(mark_deleted, ctx.store.engine, kind, item.id, ctx.store.now())
-        await ctx.write(
-            ctx.store.skips.record, kind, item.id, reason, item.original_language, fetched.code
-        )
-        tally.skipped += 1
-        ctx.progress.title_done(kind)
-        return reason
-    outcome = await ctx.titles.save(kind, item.id, raw, episode_credits)
-    if outcome == STORED:
-        tally.titles += 1
+        failed = fetched
+    else:  # the writer's failures are recorded with the language the details gave
+        failed = await ctx.titles.save(kind, raw, episode_credits)
+        language = raw.get("original_language")
+        title = Title(kind, item.id, language if isinstance(language, str) else None)
+    note = None
+    if failed is None:
+        ctx.summary.of(kind).titles += 1
     else:
-        tally.skipped += 1
+        note = f"{item.id}: {await dead_letter(ctx, kind, title, failed)}"
     ctx.progress.title_done(kind)
-    return outcome
+    return note
 
 
 async def tmdb_probe(ctx: SyncContext, kind: Kind) -> None:

@@ -186,9 +186,10 @@ def feed_state(engine: Engine, now: datetime) -> dict[str, dict[str, int | None]
     return state
 
 
-async def run_changes_page(ctx: SyncContext, changes: ChangeLog, kind: Kind) -> bool:
+async def run_changes_page(ctx: SyncContext, kind: Kind) -> bool:
     """A batch of queued refreshes, else one page of a change feed of the bucket `kind`;
     False when both are done for today."""
+    changes = ctx.changes
     if await drain_titles(ctx, kind):
         return True
     for feed in FEEDS[kind]:

@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
-from typing import Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from tmdbsync.kinds import Kind
 from tmdbsync.omdb import OmdbClient
@@ -21,6 +21,9 @@ from tmdbsync.sync.log import LogRow, SyncLog
 from tmdbsync.sync.writer import TitleWriter
 from tmdbsync.tmdb import TmdbClient
 from tmdbsync.trakt import TraktClient
+
+if TYPE_CHECKING:  # sync/changes.py reads the context: a type here, not an import cycle
+    from tmdbsync.sync.changes import ChangeLog
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -37,6 +40,10 @@ class Progress:
 
     def title_done(self, kind: Kind) -> None:
         """One title was stored or recorded as unusable."""
+
+    def title_skipped(self, kind: Kind, tmdb_id: int, code: str) -> None:
+        """A title could not be stored and waits for its retry; `code` says why
+        (sync/deadletter.py's reason codes)."""
 
     def page_done(self, kind: Kind, row: LogRow, page: int) -> None:
         """The log advanced past `page`."""
@@ -116,16 +123,19 @@ class Summary:
 
 @dataclass
 class SyncContext:
+    """Everything a step needs: a step is `async def run_x(ctx, kind) -> bool` and nothing more."""
+
     settings: Settings
     store: Store
     log: SyncLog
+    changes: ChangeLog
     tmdb: TmdbClient
     omdb: OmdbClient | None
-    tmdb_ledger: QuotaLedger
-    omdb_ledger: QuotaLedger
+    trakt: TraktClient | None
+    ledgers: dict[str, QuotaLedger]
+    """Today's quota ledger per provider (tmdb, omdb, trakt)."""
     progress: Progress = field(default_factory=Progress)
     summary: Summary = field(default_factory=Summary)
-    trakt: TraktClient | None = None
     paused: dict[str, str] = field(default_factory=dict)
     health: Health = field(default_factory=Health)  # tells an item's failure from an outage
     writer: ThreadPoolExecutor = field(
@@ -133,6 +143,10 @@ class SyncContext:
     )
     background: dict[str, asyncio.Task[None]] = field(default_factory=dict)
     exports_checked: set[str] = field(default_factory=set)  # kinds whose export file was seen
+
+    @property
+    def tmdb_ledger(self) -> QuotaLedger:
+        return self.ledgers["tmdb"]
 
     def in_background(self, name: str, start: Callable[[], Coroutine[Any, Any, None]]) -> None:
         """Run `start()` as the one task called `name`, unless that one is still running.

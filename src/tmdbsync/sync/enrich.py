@@ -8,15 +8,14 @@ goes on, and its waiting titles are picked up by a later run. A bad key is fatal
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from tmdbsync.errors import FatalError, QuotaExhausted, RetryableError
 from tmdbsync.kinds import Kind
 from tmdbsync.sync.context import SyncContext
 from tmdbsync.sync.deadletter import Backoff, Failure, attempt
+from tmdbsync.sync.outcomes import Letter, dead_letter, gather
 from tmdbsync.sync.people import backoff
 
 BATCH = 50
@@ -41,19 +40,12 @@ async def drain(ctx: SyncContext, kind: Kind, source: Source) -> None:
         queue = await ctx.write(source.queue, kind, BATCH, backoff(ctx))
         if not queue:
             return
-        outcomes = await asyncio.gather(
-            *(_one(ctx, kind, source, content_id, imdb_id) for content_id, imdb_id in queue),
-            return_exceptions=True,
+        outcomes = await gather(
+            _one(ctx, kind, source, content_id, imdb_id) for content_id, imdb_id in queue
         )
-        for outcome in outcomes:
-            if isinstance(outcome, FatalError):
-                raise outcome
-            if isinstance(outcome, QuotaExhausted | RetryableError):
-                if source.name not in ctx.paused:
-                    ctx.paused[source.name] = str(outcome)
-                    ctx.progress.message(f"{source.name} paused for this run: {outcome}")
-            elif isinstance(outcome, BaseException):
-                raise outcome
+        if outcomes.stop is not None and source.name not in ctx.paused:
+            ctx.paused[source.name] = str(outcomes.stop)
+            ctx.progress.message(f"{source.name} paused for this run: {outcomes.stop}")
 
 
 async def _one(ctx: SyncContext, kind: Kind, source: Source, content_id: int, imdb_id: str) -> None:
@@ -61,7 +53,6 @@ async def _one(ctx: SyncContext, kind: Kind, source: Source, content_id: int, im
     fetched = await attempt(ctx.health, source.provider, lambda: source.fetch(ctx, kind, imdb_id))
     if isinstance(fetched, Failure):
         tmdb_id = await ctx.write(ctx.store.titles.tmdb_id_of, content_id)
-        await ctx.write(ctx.store.dead_letters.record, source.provider, kind, tmdb_id, fetched)
-        ctx.summary.of(kind).dead_lettered += 1
+        await dead_letter(ctx, kind, Letter(source.provider, kind, tmdb_id), fetched)
         return
     await source.save(ctx, kind, content_id, fetched)

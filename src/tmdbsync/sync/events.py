@@ -75,7 +75,6 @@ class EventProgress(Progress):
         self.events = events
         self.summary: Summary | None = None
         self.page_start: dict[Kind, tuple[float, int, int]] = {}
-        self.skipped_seen: dict[Kind, int] = {}
 
     def _counts(self, kind: Kind) -> tuple[int, int]:
         if self.summary is None:
@@ -96,16 +95,17 @@ class EventProgress(Progress):
     def page_started(self, kind: Kind, row: LogRow, page: int, requests_left: int | None) -> None:
         self.page_start[kind] = (self.events.clock(), *self._counts(kind))
 
-    def title_done(self, kind: Kind) -> None:
+    def title_skipped(self, kind: Kind, tmdb_id: int, code: str) -> None:
         skipped = self._counts(kind)[1]
-        if skipped > self.skipped_seen.get(kind, 0):
-            self.skipped_seen[kind] = skipped
-            self.events.emit(
-                "title_skipped",
-                f"{kind}: a title could not be stored and waits for a retry ({skipped} so far)",
-                kind=kind,
-                skipped=skipped,
-            )
+        self.events.emit(
+            "title_skipped",
+            f"{kind} {tmdb_id} could not be stored ({code}) and waits for a retry "
+            f"({skipped} so far)",
+            kind=kind,
+            tmdb_id=tmdb_id,
+            reason=code,
+            skipped=skipped,
+        )
 
     def page_done(self, kind: Kind, row: LogRow, page: int) -> None:
         started, titles, skipped = self.page_start.pop(kind, (self.events.clock(), 0, 0))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import date, datetime
 from functools import partial
 from types import TracebackType
@@ -15,7 +15,8 @@ from sqlalchemy import Engine
 
 from tmdbsync.clock import utc_now
 from tmdbsync.db.engine import database_problem
-from tmdbsync.errors import AlreadyRunning, QuotaExhausted, RetryableError, TmdbsyncError
+from tmdbsync.errors import AlreadyRunning, QuotaExhausted, RetryableError
+from tmdbsync.exits import exit_code
 from tmdbsync.kinds import Kind
 from tmdbsync.omdb import OmdbClient
 from tmdbsync.quota import QuotaLedger, lease_size, utc_today
@@ -31,17 +32,7 @@ from tmdbsync.sync.log import SyncLog
 from tmdbsync.sync.people import drain_people
 from tmdbsync.sync.ratings import drain_omdb
 from tmdbsync.sync.retry import run_retry
-from tmdbsync.sync.runs import (
-    EXIT_BUG,
-    EXIT_ERROR,
-    EXIT_INTERRUPTED,
-    EXIT_LOCKED,
-    EXIT_UPSTREAM,
-    RequestCounter,
-    finish_run,
-    one_line,
-    start_run,
-)
+from tmdbsync.sync.runs import RequestCounter, finish_run, one_line, start_run
 from tmdbsync.sync.signals import StopSignals
 from tmdbsync.sync.watch_stats import drain_trakt
 from tmdbsync.tmdb import TmdbClient
@@ -97,8 +88,9 @@ async def sync_contents(
     """Run until every enabled bucket is spent or has nothing left; returns what was done.
 
     The run is recorded in `sync_run` once it holds the lock. Every resource is released
-    whatever fails (an exit stack: one failing release does not skip the others). A signal
-    caught by `stop` ends the run cleanly: what was stored stays, the summary says so.
+    whatever fails, building the others included (an exit stack: one failing release does not
+    skip the others). A signal caught by `stop` ends the run cleanly: what was stored stays, the
+    summary says so.
     """
     settings.require_tmdb_auth()
     progress = progress or Progress()
@@ -107,46 +99,14 @@ async def sync_contents(
         lock = RunLock(engine)
         lock.acquire()
         stack.callback(lock.release)
-        ledger = ledgers(settings, engine, lambda: now().date())
-        counter = RequestCounter(ledger, lambda: now().date())
-        summary.started_at = now()
-        summary.run_id = start_run(engine, summary)
-        stack.push(partial(_finish, engine, summary, counter, progress, now))
-        for each in ledger.values():
-            stack.callback(each.release)
-        progress.run_started(summary)
-        tmdb = TmdbClient.from_settings(settings, ledger["tmdb"])
-        stack.push_async_callback(tmdb.aclose)
-        omdb = OmdbClient.from_settings(settings, ledger["omdb"])
-        if omdb is not None:
-            stack.push_async_callback(omdb.aclose)
-        trakt = TraktClient.from_settings(settings, ledger["trakt"])
-        if trakt is not None:
-            stack.push_async_callback(trakt.aclose)
-        if omdb is None:
-            progress.message("OMDB_API_KEY is not set: OMDb ratings and awards are skipped")
-        ctx = SyncContext(
-            settings=settings,
-            store=Store(engine, principal_cast=settings.principal_cast, now=now),
-            log=SyncLog(engine, settings.start, settings.end, now),
-            tmdb=tmdb,
-            omdb=omdb,
-            tmdb_ledger=ledger["tmdb"],
-            omdb_ledger=ledger["omdb"],
-            trakt=trakt,
-            progress=progress,
-            summary=summary,
-        )
-        stack.callback(ctx.writer.shutdown, wait=True)
-        stack.push_async_callback(ctx.cancel_background)
+        ctx = _open(stack, settings, engine, summary, progress, now)
         lost: list[AlreadyRunning] = []
         keeper = asyncio.create_task(_keep_lock(lock, asyncio.current_task(), lost))
         stack.callback(keeper.cancel)
         try:
             if stop is not None:
                 stack.enter_context(stop.cancelling())
-            changes = ChangeLog(engine, now) if settings.follow_changes else None
-            await _alternate(ctx, list(kinds), max_pages, lock, changes)
+            await _alternate(ctx, steps(settings), list(kinds), max_pages)
             await ctx.settle()
             for kind in kinds:
                 await drain_omdb(ctx, kind)
@@ -157,7 +117,7 @@ async def sync_contents(
             if stop is None or stop.received is None:
                 raise
             _uncancel()
-            summary.exit_code = stop.exit_code
+            summary.exit_code = exit_code(stop.received)
             summary.stop_reason = stop.reason(summary.titles_stored)
         except RetryableError as exc:  # a background queue's provider kept failing
             for kind in kinds:
@@ -167,20 +127,56 @@ async def sync_contents(
     return summary
 
 
+def _open(
+    stack: contextlib.AsyncExitStack,
+    settings: Settings,
+    engine: Engine,
+    summary: Summary,
+    progress: Progress,
+    now: Callable[[], datetime],
+) -> SyncContext:
+    """The run's row, ledgers, clients and writer, each handed to `stack` as soon as it exists,
+    so that a failure while building the next one still releases it."""
+    ledger = ledgers(settings, engine, lambda: now().date())
+    counter = RequestCounter(ledger, lambda: now().date())
+    summary.started_at = now()
+    summary.run_id = start_run(engine, summary)
+    stack.push(partial(_finish, engine, summary, counter, progress, now))
+    for each in ledger.values():
+        stack.callback(each.release)
+    progress.run_started(summary)
+    tmdb = TmdbClient.from_settings(settings, ledger["tmdb"])
+    stack.push_async_callback(tmdb.aclose)
+    omdb = OmdbClient.from_settings(settings, ledger["omdb"])
+    if omdb is not None:
+        stack.push_async_callback(omdb.aclose)
+    trakt = TraktClient.from_settings(settings, ledger["trakt"])
+    if trakt is not None:
+        stack.push_async_callback(trakt.aclose)
+    if omdb is None:
+        progress.message("OMDB_API_KEY is not set: OMDb ratings and awards are skipped")
+    ctx = SyncContext(
+        settings=settings,
+        store=Store(engine, principal_cast=settings.principal_cast, now=now),
+        log=SyncLog(engine, settings.start, settings.end, now),
+        changes=ChangeLog(engine, now),
+        tmdb=tmdb,
+        omdb=omdb,
+        trakt=trakt,
+        ledgers=ledger,
+        progress=progress,
+        summary=summary,
+    )
+    stack.callback(ctx.writer.shutdown, wait=True)
+    stack.push_async_callback(ctx.cancel_background)
+    return ctx
+
+
 def _uncancel() -> None:
     """Undo the cancellation our own signal handler asked for: the run ends normally."""
     task = asyncio.current_task()
     if task is not None:
         task.uncancel()
-
-
-def _exit_code(exc: BaseException) -> int:
-    """What the run's row records for a run ended by `exc` (the CLI maps the same way)."""
-    if isinstance(exc, AlreadyRunning):
-        return EXIT_LOCKED
-    if isinstance(exc, asyncio.CancelledError | KeyboardInterrupt):
-        return EXIT_INTERRUPTED
-    return EXIT_ERROR if isinstance(exc, TmdbsyncError) else EXIT_BUG
 
 
 def _failing(exc: RetryableError) -> str:
@@ -208,12 +204,12 @@ def _finish(
     """
     summary.finished_at = now()
     if exc is not None:
-        summary.exit_code = _exit_code(exc)
+        summary.exit_code = exit_code(exc)
         summary.stop_reason = one_line(str(exc) or type(exc).__name__)
     elif not summary.stop_reason:
         tallies = [summary.of(kind) for kind in summary.kinds]
-        if any(t.failing for t in tallies) and not any(t.progressed() for t in tallies):
-            summary.exit_code = EXIT_UPSTREAM
+        down = any(t.failing for t in tallies) and not any(t.progressed() for t in tallies)
+        summary.exit_code = exit_code(None, upstream_down=down)
         reasons = {t.stopped for t in tallies}
         summary.stop_reason = (
             reasons.pop()
@@ -251,32 +247,39 @@ async def _keep_lock(
             return
 
 
-async def _step(ctx: SyncContext, kind: Kind, changes: ChangeLog | None) -> str | None:
-    """One page of work: a discover page; once every month is done, a change-feed page; once
-    the feed is caught up too, an audit of an old month (which may reopen it for the next step);
-    once no month is due either, a batch of skipped titles due for a retry. Returns which step
-    ran, None when none had work.
+Step = Callable[[SyncContext, Kind], Awaitable[bool]]
+
+
+def steps(settings: Settings) -> tuple[tuple[str, Step], ...]:
+    """The steps a kind's turn tries in order, each until one has work.
+
+    First the source of new title ids, discover pages (the month walk) or the daily export
+    diff; once it has nothing left, a change-feed page; then an audit of an old month (which may
+    reopen it for the source); then a batch of skipped titles due for a retry.
     """
-    if ctx.settings.source == "exports":
-        if await run_exports_step(ctx, kind):
-            return EXPORTS
-    elif await run_page(ctx, kind):
-        return DISCOVER
-    if changes is not None and await run_changes_page(ctx, changes, kind):
-        return "change-feed page"
-    if await run_audit(ctx, kind):
-        return "audit probe"
-    if await run_retry(ctx, kind):
-        return "retry of skipped titles"
+    source = (EXPORTS, run_exports_step) if settings.source == "exports" else (DISCOVER, run_page)
+    feed = (("change-feed page", run_changes_page),) if settings.follow_changes else ()
+    return (
+        source,
+        *feed,
+        ("audit probe", run_audit),
+        ("retry of skipped titles", run_retry),
+    )
+
+
+async def _step(ctx: SyncContext, kind: Kind, plan: tuple[tuple[str, Step], ...]) -> str | None:
+    """Run the first step of `plan` that has work; which one ran, None when none had work."""
+    for name, step in plan:
+        if await step(ctx, kind):
+            return name
     return None
 
 
 async def _alternate(
     ctx: SyncContext,
+    plan: tuple[tuple[str, Step], ...],
     active: list[Kind],
     max_pages: int | None,
-    lock: RunLock,
-    changes: ChangeLog | None,
 ) -> None:
     pages = 0
     while active:
@@ -288,10 +291,9 @@ async def _alternate(
                 return
             tally = ctx.summary.of(kind)
             try:
-                step = await _step(ctx, kind, changes)
+                step = await _step(ctx, kind, plan)
                 if step not in (None, DISCOVER):  # a discover page reports itself, with counts
                     ctx.progress.step_done(kind, str(step))
-                await ctx.write(lock.heartbeat)
                 # OMDb has its own limit and quota, and people fill what the pages leave of
                 # the TMDb limit (between pages, behind a slow show): both run alongside.
                 ctx.in_background(f"omdb {kind}", partial(drain_omdb, ctx, kind))
@@ -303,8 +305,8 @@ async def _alternate(
                 tally.stopped = "every month up to TMDBSYNC_END is complete"
                 for other in active:
                     if other != kind:
-                        ctx.tmdb_ledger.lend_to(other)
-                        ctx.omdb_ledger.lend_to(other)
+                        for ledger in ctx.ledgers.values():
+                            ledger.lend_to(other)
                 await ctx.settle("people")
                 await drain_people(ctx, kind, rest_of_quota=True)
             except QuotaExhausted as exc:

@@ -7,17 +7,16 @@ content keeps moving every day; once a bucket has no content left, people may us
 
 from __future__ import annotations
 
-import asyncio
 import math
 from datetime import UTC, datetime, time, timedelta
 from functools import partial
 
-from tmdbsync.errors import FatalError, QuotaExhausted, RetryableError
 from tmdbsync.kinds import Kind
 from tmdbsync.payloads import PersonDetails, parse
 from tmdbsync.sync.batch import tmdb_probe
 from tmdbsync.sync.context import SyncContext
 from tmdbsync.sync.deadletter import Backoff, Failure, attempt
+from tmdbsync.sync.outcomes import Letter, dead_letter, gather
 
 BATCH = 100
 
@@ -52,19 +51,10 @@ async def drain_people(ctx: SyncContext, bucket: Kind, *, rest_of_quota: bool = 
         queue = await ctx.write(ctx.store.people.queue, policy, min(allowance, BATCH), backoff(ctx))
         if not queue:
             return
-        outcomes = await asyncio.gather(
-            *(_person(ctx, bucket, person_id) for person_id in queue), return_exceptions=True
-        )
-        for outcome in outcomes:
-            if isinstance(outcome, FatalError | QuotaExhausted):
-                raise outcome
-        failed = [outcome for outcome in outcomes if isinstance(outcome, BaseException)]
-        for outcome in failed:
-            # Anything else (a bug, a database error) must not be dropped: the person would
-            # stay queued and the rest-of-quota loop would ask for it again and again.
-            if not isinstance(outcome, RetryableError):
-                raise outcome
-        if failed:
+        outcomes = await gather(_person(ctx, bucket, person_id) for person_id in queue)
+        if outcomes.quota is not None:
+            raise outcomes.quota
+        if outcomes.stop is not None:
             return  # TMDb is failing as a whole: everyone not reached stays queued
         if not rest_of_quota and len(queue) < BATCH:
             return
@@ -78,8 +68,7 @@ async def _person(ctx: SyncContext, bucket: Kind, person_id: int) -> None:
 
     details = await attempt(ctx.health, "tmdb", fetch, partial(tmdb_probe, ctx, bucket))
     if isinstance(details, Failure):
-        await ctx.write(ctx.store.dead_letters.record, "tmdb", "person", person_id, details)
-        ctx.summary.of(bucket).dead_lettered += 1
+        await dead_letter(ctx, bucket, Letter("tmdb", "person", person_id), details)
         return
     await ctx.write(ctx.store.people.save, details, bucket)
     ctx.summary.of(bucket).people += 1

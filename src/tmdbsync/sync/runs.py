@@ -22,11 +22,6 @@ from tmdbsync.db.models import SyncRun
 from tmdbsync.quota import QuotaLedger
 from tmdbsync.sync.context import Summary
 
-EXIT_BUG = 1
-EXIT_ERROR = 2
-EXIT_UPSTREAM = 3
-EXIT_LOCKED = 4
-EXIT_INTERRUPTED = 130
 STOP_REASON_WIDTH = 64  # `movie stopped: ` and the reason fit 80 columns
 
 

@@ -9,18 +9,17 @@ cleanly with exit 0. The clock is injectable so the sleeps can be tested without
 from __future__ import annotations
 
 import asyncio
-import signal
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 from sqlalchemy import Engine
 
 from tmdbsync.clock import utc_now
+from tmdbsync.exits import UPSTREAM, exit_code
 from tmdbsync.kinds import Kind
 from tmdbsync.settings import Settings
 from tmdbsync.sync.context import Progress, Summary
 from tmdbsync.sync.orchestrator import sync_contents
-from tmdbsync.sync.runs import EXIT_UPSTREAM
 from tmdbsync.sync.signals import StopSignals
 
 AFTER_RESET = timedelta(minutes=5)
@@ -45,7 +44,7 @@ class SystemClock:
 def next_run(now: datetime, summary: Summary) -> tuple[datetime, str]:
     """When there is work again after `summary`'s run, and why then."""
     reset = datetime.combine(now.date() + timedelta(days=1), datetime.min.time(), UTC)
-    if summary.exit_code == EXIT_UPSTREAM:
+    if summary.exit_code == UPSTREAM:
         return min(now + OUTAGE_RETRY, reset + AFTER_RESET), "retrying after upstream failures"
     return reset + AFTER_RESET, "the daily quotas reset and a new change-feed day starts"
 
@@ -96,7 +95,7 @@ async def run_forever(
                 progress.sleeping(wake, why)
                 await _sleep_until(clock, wake, stop)
             if stop.received is not None:
-                return summary, 130 if stop.received == signal.SIGINT else 0
+                return summary, exit_code(stop.received, forever=True)
 
 
 async def _sleep_until(clock: Clock, wake: datetime, stop: StopSignals) -> None:

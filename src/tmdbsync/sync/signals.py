@@ -13,7 +13,7 @@ import signal
 from collections.abc import Iterator
 from types import TracebackType
 
-EXIT_CODES = {signal.SIGINT: 130, signal.SIGTERM: 143, signal.SIGHUP: 143}
+from tmdbsync.exits import STOPS
 
 
 class StopSignals:
@@ -25,7 +25,7 @@ class StopSignals:
     def __enter__(self) -> StopSignals:
         """Catch the signals on the running loop (main thread only)."""
         loop = asyncio.get_running_loop()
-        for signum in EXIT_CODES:
+        for signum in STOPS:
             loop.add_signal_handler(signum, self.handle, signum)
         return self
 
@@ -36,7 +36,7 @@ class StopSignals:
         traceback: TracebackType | None,
     ) -> None:
         loop = asyncio.get_running_loop()
-        for signum in EXIT_CODES:
+        for signum in STOPS:
             loop.remove_signal_handler(signum)
 
     def handle(self, signum: signal.Signals) -> None:
@@ -58,10 +58,6 @@ class StopSignals:
             yield
         finally:
             self._task = None
-
-    @property
-    def exit_code(self) -> int:
-        return EXIT_CODES.get(self.received, 143) if self.received is not None else 0
 
     def reason(self, titles_stored: int) -> str:
         name = self.received.name if self.received is not None else "a signal"

@@ -3,7 +3,8 @@
 Under a tight rate limit titles arrive one by one and each gets its own transaction; when requests
 outrun the database (a generous quota, a fast link) they queue up and share one, which costs
 little more than a single title. A batch that fails is retried title by title, so one unusable
-title costs only itself. A crash loses at most the titles waiting here, which the log has not
+title costs only itself: its Failure goes back to the caller, which records it (sync/outcomes.py).
+A crash loses at most the titles waiting here, which the log has not
 counted as stored, so they are fetched again.
 """
 
@@ -20,26 +21,18 @@ from tmdbsync.errors import BadPayload
 from tmdbsync.kinds import Kind
 from tmdbsync.store import Store
 from tmdbsync.sync.bundle import TitleBundle, build_bundle
-from tmdbsync.sync.deadletter import DB_REFUSED, UNUSABLE
+from tmdbsync.sync.deadletter import DB_REFUSED, UNUSABLE, Failure
 
-STORED = "stored"
+Outcome = Failure | None
+"""None when the title was stored, else why it could not be."""
 
 
 @dataclass
 class _Pending:
     kind: Kind
-    tmdb_id: int
     raw: dict[str, Any]
     episode_credits: dict[tuple[int, int], Any] | None
-    done: asyncio.Future[str]
-
-    def skip(self, store: Store, code: str, reason: str) -> str:
-        """Record the title as skipped, with its language for the retry; returns the reason."""
-        language = self.raw.get("original_language")
-        store.skips.record(
-            self.kind, self.tmdb_id, reason, language if isinstance(language, str) else None, code
-        )
-        return reason
+    done: asyncio.Future[Outcome]
 
 
 class TitleWriter:
@@ -52,13 +45,12 @@ class TitleWriter:
     async def save(
         self,
         kind: Kind,
-        tmdb_id: int,
         raw: dict[str, Any],
         episode_credits: dict[tuple[int, int], Any] | None,
-    ) -> str:
-        """Store a fetched title; returns STORED or why it was recorded as unusable."""
-        done: asyncio.Future[str] = asyncio.get_running_loop().create_future()
-        self.pending.append(_Pending(kind, tmdb_id, raw, episode_credits, done))
+    ) -> Outcome:
+        """Store a fetched title; returns None, or why it is unusable (not recorded here)."""
+        done: asyncio.Future[Outcome] = asyncio.get_running_loop().create_future()
+        self.pending.append(_Pending(kind, raw, episode_credits, done))
         if self.flushing is None or self.flushing.done():
             self.flushing = asyncio.create_task(self._flush())
         return await done
@@ -66,7 +58,7 @@ class TitleWriter:
     async def _flush(self) -> None:
         while self.pending:
             batch, self.pending = self.pending, []
-            outcomes: list[str | BaseException]
+            outcomes: list[Outcome | BaseException]
             try:
                 outcomes = await self.write(self._store, batch)
             except asyncio.CancelledError:
@@ -83,35 +75,32 @@ class TitleWriter:
                 else:
                     item.done.set_result(outcome)
 
-    def _store(self, batch: list[_Pending]) -> list[str | BaseException]:
-        """On the writer thread: parse, record what is unusable, store the rest together."""
-        outcomes: list[str | BaseException] = []
+    def _store(self, batch: list[_Pending]) -> list[Outcome | BaseException]:
+        """On the writer thread: parse, set aside what is unusable, store the rest together."""
+        outcomes: list[Outcome | BaseException] = []
         usable: list[tuple[int, TitleBundle]] = []
         for index, item in enumerate(batch):
             try:
                 usable.append((index, build_bundle(item.kind, item.raw, item.episode_credits)))
-                outcomes.append(STORED)
+                outcomes.append(None)
             except BadPayload as exc:
-                outcomes.append(item.skip(self.store, UNUSABLE, f"unusable payload: {exc}"))
+                outcomes.append(Failure(UNUSABLE, f"unusable payload: {exc}"))
         if not usable:
             return outcomes
         try:
             self.store.titles.save_batch([bundle for _, bundle in usable])
         except Exception:
             for index, bundle in usable:  # find the title the database refused
-                outcomes[index] = self._alone(batch[index], bundle)
+                outcomes[index] = self._alone(bundle)
         return outcomes
 
-    def _alone(self, item: _Pending, bundle: TitleBundle) -> str | BaseException:
-        """Store one title; a value the database refuses marks the title, not the run."""
+    def _alone(self, bundle: TitleBundle) -> Outcome | BaseException:
+        """Store one title; a value the database refuses fails the title, not the run."""
         try:
             self.store.titles.save(bundle)
         except (DataError, IntegrityError) as exc:
-            return item.skip(
-                self.store,
-                DB_REFUSED,
-                f"database refused the title: {str(exc.orig).strip()[:300]}",
-            )
+            refused = str(exc.orig).strip()[:300]
+            return Failure(DB_REFUSED, f"database refused the title: {refused}")
         except Exception as exc:
             return exc
-        return STORED
+        return None
