@@ -1,0 +1,58 @@
+"""The declarative base, its naming convention and the column types every table shares."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import DateTime, ForeignKey, MetaData
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """A moment in UTC, read back timezone-aware on every backend.
+
+    PostgreSQL keeps `timestamptz` (returned in the session's zone, so converted to UTC here);
+    SQLite has no zones, so it stores the UTC wall time and the zone is put back on reading.
+    A naive value given to it is taken as UTC. `status --json` and users' SQL then agree.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        utc = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+        return utc if dialect.name == "postgresql" else utc.replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+# The link most child tables carry: indexed, and deleted with the row it points to (a re-sync
+# replaces a title's children, a deleted title takes them along).
+def content_fk() -> Mapped[int]:
+    return mapped_column(ForeignKey("content.id", ondelete="CASCADE"), index=True)
+
+
+def person_fk() -> Mapped[int]:
+    return mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+
+
+def episode_fk() -> Mapped[int]:
+    return mapped_column(ForeignKey("episode.id", ondelete="CASCADE"), index=True)

@@ -1,0 +1,135 @@
+"""People and the credits that link them to titles and episodes."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Boolean, Date, Float, Index, Integer, String, Text, text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .base import Base, UtcDateTime, content_fk, episode_fk, person_fk
+
+
+class Person(Base):
+    """A person seen in any credit; `enriched_at` is set once `/person/{id}` was fetched."""
+
+    __tablename__ = "person"
+    # Two partial indexes keep the queue flat at millions of people: the waiting ones in queue
+    # order, and the enriched ones by when (today's people share).
+    __table_args__ = (
+        Index(
+            "ix_person_pending",
+            "is_principal",
+            "id",
+            sqlite_where=text("enriched_at IS NULL"),
+            postgresql_where=text("enriched_at IS NULL"),
+        ),
+        Index(
+            "ix_person_enriched",
+            "enriched_at",
+            "enriched_bucket",
+            sqlite_where=text("enriched_at IS NOT NULL"),
+            postgresql_where=text("enriched_at IS NOT NULL"),
+        ),
+        Index("ix_person_name", "name"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tmdb_id: Mapped[int] = mapped_column(Integer, unique=True)
+    name: Mapped[str | None] = mapped_column(Text)
+    original_name: Mapped[str | None] = mapped_column(Text)
+    gender: Mapped[int | None] = mapped_column(Integer)
+    known_for_department: Mapped[str | None] = mapped_column(Text)
+    profile_path: Mapped[str | None] = mapped_column(Text)
+    popularity: Mapped[float | None] = mapped_column(Float)
+    biography: Mapped[str | None] = mapped_column(Text)
+    birthday: Mapped[date | None] = mapped_column(Date)
+    deathday: Mapped[date | None] = mapped_column(Date)
+    place_of_birth: Mapped[str | None] = mapped_column(Text)
+    homepage: Mapped[str | None] = mapped_column(Text)
+    imdb_id: Mapped[str | None] = mapped_column(Text)
+    facebook_id: Mapped[str | None] = mapped_column(Text)
+    instagram_id: Mapped[str | None] = mapped_column(Text)
+    twitter_id: Mapped[str | None] = mapped_column(Text)
+    wikidata_id: Mapped[str | None] = mapped_column(Text)
+    tiktok_id: Mapped[str | None] = mapped_column(Text)
+    youtube_id: Mapped[str | None] = mapped_column(Text)
+    is_principal: Mapped[bool] = mapped_column(Boolean, default=False)
+    enriched_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    enrich_error: Mapped[str | None] = mapped_column(String(200))
+    enriched_bucket: Mapped[str | None] = mapped_column(String(8))
+    checksum: Mapped[str | None] = mapped_column(String(64))
+    changed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class PersonAlias(Base):
+    """A person's `also_known_as` names."""
+
+    __tablename__ = "person_alias"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = person_fk()
+    name: Mapped[str] = mapped_column(Text)
+
+
+class PersonImage(Base):
+    __tablename__ = "person_image"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = person_fk()
+    file_path: Mapped[str] = mapped_column(Text)
+    width: Mapped[int | None] = mapped_column(Integer)
+    height: Mapped[int | None] = mapped_column(Integer)
+    aspect_ratio: Mapped[float | None] = mapped_column(Float)
+    iso_639_1: Mapped[str | None] = mapped_column(Text)
+    iso_3166_1: Mapped[str | None] = mapped_column(Text)
+    vote_average: Mapped[float | None] = mapped_column(Float)
+    vote_count: Mapped[int | None] = mapped_column(Integer)
+
+
+class ContentCast(Base):
+    __tablename__ = "content_cast"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    content_id: Mapped[int] = content_fk()
+    person_id: Mapped[int] = person_fk()
+    credit_id: Mapped[str | None] = mapped_column(Text)
+    character: Mapped[str | None] = mapped_column(Text)
+    cast_order: Mapped[int | None] = mapped_column(Integer)
+    episode_count: Mapped[int | None] = mapped_column(Integer)
+    """TV: episodes of this role over all seasons (`aggregate_credits`); NULL for movies."""
+
+
+class ContentCrew(Base):
+    __tablename__ = "content_crew"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    content_id: Mapped[int] = content_fk()
+    person_id: Mapped[int] = person_fk()
+    credit_id: Mapped[str | None] = mapped_column(Text)
+    department: Mapped[str | None] = mapped_column(Text)
+    job: Mapped[str | None] = mapped_column(Text)
+    episode_count: Mapped[int | None] = mapped_column(Integer)
+
+
+class EpisodeCast(Base):
+    __tablename__ = "episode_cast"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    episode_id: Mapped[int] = episode_fk()
+    person_id: Mapped[int] = person_fk()
+    credit_id: Mapped[str | None] = mapped_column(Text)
+    character: Mapped[str | None] = mapped_column(Text)
+    cast_order: Mapped[int | None] = mapped_column(Integer)
+    is_guest: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class EpisodeCrew(Base):
+    __tablename__ = "episode_crew"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    episode_id: Mapped[int] = episode_fk()
+    person_id: Mapped[int] = person_fk()
+    credit_id: Mapped[str | None] = mapped_column(Text)
+    department: Mapped[str | None] = mapped_column(Text)
+    job: Mapped[str | None] = mapped_column(Text)

@@ -1,0 +1,56 @@
+"""Cast and crew as TMDb lists them on titles, seasons and episodes."""
+
+from __future__ import annotations
+
+from .common import Float, Int, Loose, LooseList, Text, TmdbId
+
+
+class PersonRef(Loose):
+    """The person fields every credit carries; `id` is required to link it."""
+
+    id: TmdbId
+    name: Text = None
+    gender: Int = None
+    known_for_department: Text = None
+    profile_path: Text = None
+    popularity: Float = None
+    credit_id: Text = None
+    original_name: Text = None
+
+
+class Role(Loose):
+    """One character of an `aggregate_credits` cast member, with its episode count."""
+
+    credit_id: Text = None
+    character: Text = None
+    episode_count: Int = None
+
+
+class Job(Loose):
+    """One job of an `aggregate_credits` crew member, with its episode count."""
+
+    credit_id: Text = None
+    job: Text = None
+    episode_count: Int = None
+
+
+class CastCredit(PersonRef):
+    character: Text = None
+    order: Int = None
+    roles: LooseList[Role] = []  # aggregate_credits only
+
+
+class CrewCredit(PersonRef):
+    department: Text = None
+    job: Text = None
+    jobs: LooseList[Job] = []  # aggregate_credits only
+
+
+class Credits(Loose):
+    cast: LooseList[CastCredit] = []
+    crew: LooseList[CrewCredit] = []
+    guest_stars: LooseList[CastCredit] = []
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.cast or self.crew or self.guest_stars)

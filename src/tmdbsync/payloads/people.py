@@ -1,0 +1,21 @@
+"""A person's details, fetched once per person after the credits named them."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from .appends import ExternalIds, Images
+from .common import Code, Date, LooseList, Nested, Text
+from .credits import PersonRef
+
+
+class PersonDetails(PersonRef):
+    biography: Text = None
+    birthday: Date = None
+    deathday: Date = None
+    place_of_birth: Text = None
+    homepage: Text = None
+    imdb_id: Text = None
+    also_known_as: LooseList[Code] = []
+    images: Annotated[Images, Nested] = Images()
+    external_ids: Annotated[ExternalIds, Nested] = ExternalIds()

@@ -1,0 +1,132 @@
+"""A movie's or show's details: the one payload a stored title is built from."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import Field
+
+from .appends import (
+    AlternativeTitles,
+    ContentRatings,
+    ExternalIds,
+    Images,
+    Keywords,
+    ReleaseDates,
+    Translations,
+    Videos,
+    WatchProviders,
+)
+from .common import (
+    BigInt,
+    Bool,
+    Code,
+    Date,
+    Float,
+    Int,
+    Loose,
+    LooseList,
+    NamedId,
+    Nested,
+    Optional,
+    Text,
+    TmdbId,
+)
+from .credits import Credits, PersonRef
+from .seasons import SeasonSummary
+
+
+class Genre(NamedId):
+    pass
+
+
+class Company(NamedId):
+    """A production company or a TV network."""
+
+    logo_path: Text = None
+    origin_country: Text = None
+
+
+class Collection(NamedId):
+    poster_path: Text = None
+    backdrop_path: Text = None
+
+
+class Country(Loose):
+    iso_3166_1: Code
+
+
+class Language(Loose):
+    iso_639_1: Code
+
+
+class EpisodeToAir(Loose):
+    """`last_episode_to_air` / `next_episode_to_air`: which episode, and when."""
+
+    air_date: Date = None
+    season_number: Int = None
+    episode_number: Int = None
+
+
+class Title(Loose):
+    """A movie's or show's details with its appended sub-resources."""
+
+    id: TmdbId
+    title: Text = None
+    name: Text = None
+    original_title: Text = None
+    original_name: Text = None
+    original_language: Text = None
+    overview: Text = None
+    tagline: Text = None
+    status: Text = None
+    release_date: Date = None
+    first_air_date: Date = None
+    last_air_date: Date = None
+    runtime: Int = None
+    budget: BigInt = None
+    revenue: BigInt = None
+    homepage: Text = None
+    popularity: Float = None
+    vote_average: Float = None
+    vote_count: Int = None
+    poster_path: Text = None
+    backdrop_path: Text = None
+    adult: Bool = None
+    in_production: Bool = None
+    number_of_seasons: Int = None
+    number_of_episodes: Int = None
+    episode_run_time: LooseList[Int] = []  # bounded like every integer we store
+    imdb_id: Text = None
+    type: Text = None  # TV: "Scripted", "Miniseries", "Documentary" …
+    genres: LooseList[Genre] = []
+    seasons: LooseList[SeasonSummary] = []
+    belongs_to_collection: Annotated[Collection | None, Optional] = None
+    production_companies: LooseList[Company] = []
+    networks: LooseList[Company] = []
+    production_countries: LooseList[Country] = []
+    origin_country: LooseList[Code] = []
+    spoken_languages: LooseList[Language] = []
+    languages: LooseList[Code] = []  # TV: ISO 639-1 codes
+    created_by: LooseList[PersonRef] = []
+    last_episode_to_air: Annotated[EpisodeToAir | None, Optional] = None
+    next_episode_to_air: Annotated[EpisodeToAir | None, Optional] = None
+    credits: Annotated[Credits, Nested] = Credits()
+    aggregate_credits: Annotated[Credits, Nested] = Credits()
+    images: Annotated[Images, Nested] = Images()
+    videos: Annotated[Videos, Nested] = Videos()
+    keywords: Annotated[Keywords, Nested] = Keywords()
+    external_ids: Annotated[ExternalIds, Nested] = ExternalIds()
+    release_dates: Annotated[ReleaseDates, Nested] = ReleaseDates()
+    content_ratings: Annotated[ContentRatings, Nested] = ContentRatings()
+    alternative_titles: Annotated[AlternativeTitles, Nested] = AlternativeTitles()
+    translations: Annotated[Translations, Nested] = Translations()
+    watch_providers: Annotated[WatchProviders, Nested, Field(alias="watch/providers")] = (
+        WatchProviders()
+    )
+
+    @property
+    def title_credits(self) -> Credits:
+        """A show's credits over all its seasons (`aggregate_credits`) when TMDb sent them;
+        `credits` (a movie's, or only a show's latest season) otherwise."""
+        return self.credits if self.aggregate_credits.is_empty else self.aggregate_credits
