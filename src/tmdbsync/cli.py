@@ -1,4 +1,8 @@
-"""The `tmdbsync` command: parse, build settings and engine, call the sync, map errors to exits."""
+"""The `tmdbsync` command: parse, build settings and engine, call the sync, map errors to exits.
+
+The sync machinery (HTTP clients, steps, progress) is imported by the commands that run it, so
+`status`, `config` and `--help` start without it (a cron job or a monitoring probe calls them).
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,7 @@ import sys
 from enum import StrEnum
 from importlib.metadata import version
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -27,11 +31,10 @@ from tmdbsync.redaction import RedactingFilter
 from tmdbsync.settings import Settings, YearMonth
 from tmdbsync.status import collect_status
 from tmdbsync.status_view import render_status
-from tmdbsync.sync.context import Progress
-from tmdbsync.sync.events import EventLog, EventProgress, JsonLogFormatter, LogFormat
-from tmdbsync.sync.progress import RichProgress, render_summary
-from tmdbsync.sync.runs import document
-from tmdbsync.sync.service import run_forever, run_once
+
+if TYPE_CHECKING:
+    from tmdbsync.sync.context import Progress
+    from tmdbsync.sync.events import LogFormat
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -71,6 +74,10 @@ def run_sync(
     A failure (the lock held, a bad key, a lost database; Ctrl-C during the migration) is left
     to the command's `one_line`, which ends it with its line and code (tmdbsync/exits.py).
     """
+    from tmdbsync.sync.progress import render_summary
+    from tmdbsync.sync.runs import document
+    from tmdbsync.sync.service import run_forever, run_once
+
     settings.require_tmdb_auth()
     engine = make_engine(settings.database_url)
     upgrade(engine)
@@ -94,6 +101,9 @@ def run_sync(
 
 def _progress(log_format: LogFormat) -> contextlib.AbstractContextManager[Progress]:
     """A live bar on a terminal; else a line per event (page, step, stop), as text or JSON."""
+    from tmdbsync.sync.events import EventLog, EventProgress
+    from tmdbsync.sync.progress import RichProgress
+
     if log_format == "text" and console.is_terminal:
         return RichProgress(console, enabled=True)
     return contextlib.nullcontext(EventProgress(EventLog(sys.stderr, log_format)))
@@ -134,6 +144,8 @@ def sync(
     settings = cli_settings(database, env_file)
     _setup_logging(settings, verbose)
     if log_format is LogFormatOption.json:
+        from tmdbsync.sync.events import JsonLogFormatter
+
         for handler in logging.getLogger().handlers:
             handler.setFormatter(JsonLogFormatter())
     kinds = tuple(k for k, on in (("movie", movies), ("tv", tv)) if on)

@@ -13,6 +13,7 @@ import math
 import threading
 from collections.abc import Callable
 from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, Engine, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -21,6 +22,9 @@ from sqlalchemy.sql.elements import ColumnElement
 from tmdbsync.db.models import ApiUsage
 from tmdbsync.errors import QuotaExhausted
 from tmdbsync.kinds import KINDS, Bucket
+
+if TYPE_CHECKING:
+    from tmdbsync.settings import Settings
 
 
 def lease_size(concurrency: int) -> int:
@@ -200,3 +204,36 @@ class QuotaLedger:
             .values(provider=self.provider, day=day, bucket=bucket, requests=0)
             .on_conflict_do_nothing(index_elements=["provider", "day", "bucket"])
         )
+
+
+LEASE_ABOVE = 20  # requests per second
+
+
+def ledgers(
+    settings: Settings, engine: Engine, today: Callable[[], date] = utc_today
+) -> dict[str, QuotaLedger]:
+    """One daily ledger per provider, each split between the movie and TV buckets.
+
+    Where a provider allows more than LEASE_ABOVE requests a second, requests are reserved a few
+    at a time (unused ones are given back at the end of the run): one commit per request would
+    otherwise cap the rate.
+    """
+    providers = {
+        "tmdb": (settings.tmdb_daily_quota, settings.rate_limit),
+        "omdb": (settings.omdb_daily_quota, settings.omdb_rate_limit),
+        "trakt": (settings.trakt_daily_quota, settings.trakt_rate_limit),
+    }
+    return {
+        provider: QuotaLedger(
+            engine,
+            provider,
+            quota,
+            settings.movie_share,
+            lend=settings.lend_quota,
+            today=today,
+            lease=lease_size(settings.concurrency)
+            if rate.requests / rate.window > LEASE_ABOVE
+            else 1,
+        )
+        for provider, (quota, rate) in providers.items()
+    }

@@ -20,6 +20,7 @@ from tmdbsync.db.counts import Count, count_all, count_by, count_not_null
 from tmdbsync.db.models import (
     ApiUsage,
     Content,
+    ContentChangeLog,
     ContentSyncLog,
     DeadLetter,
     ExportLog,
@@ -27,14 +28,14 @@ from tmdbsync.db.models import (
     SkippedTitle,
     SyncLock,
     SyncRun,
+    TitleQueue,
 )
 from tmdbsync.kinds import KINDS
+from tmdbsync.quota import ledgers
 from tmdbsync.settings import Settings, YearMonth
 from tmdbsync.store.skips import due
-from tmdbsync.sync.changes import feed_state
 from tmdbsync.sync.deadletter import Backoff
 from tmdbsync.sync.lock import STALE, parse_holder
-from tmdbsync.sync.orchestrator import ledgers
 
 RATE_DAYS = 14
 """The estimate of the time to finish uses the months completed in this many recent days."""
@@ -375,3 +376,23 @@ def collect_status(
             "sync_log_omitted": rows - len(listed),
         }
     return document
+
+
+def feed_state(engine: Engine, now: datetime) -> dict[str, dict[str, int | None]]:
+    """Per feed: days behind yesterday (None before it starts) and titles queued for a refresh."""
+    yesterday = now.date() - timedelta(days=1)
+    table = ContentChangeLog
+    state: dict[str, dict[str, int | None]] = {}
+    with engine.connect() as connection:
+        for kind in ("movie", "tv", "person"):
+            done = connection.scalar(
+                select(func.max(func.coalesce(table.end_day, table.day))).where(
+                    table.type == kind, table.is_completed.is_(True)
+                )
+            )
+            queued = connection.scalar(
+                select(func.count()).select_from(TitleQueue).where(TitleQueue.type == kind)
+            )
+            lag = None if done is None else max(0, (yesterday - done).days)
+            state[kind] = {"lag_days": lag, "queued": queued or 0}
+    return state

@@ -22,18 +22,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from sqlalchemy import Connection, Engine, Select, func, select, update
 from sqlalchemy.sql.elements import ColumnElement
 
 from tmdbsync.clock import utc_now
-from tmdbsync.db.models import Content, ContentChangeLog, Person, TitleQueue
+from tmdbsync.db.models import Content, ContentChangeLog, Person
 from tmdbsync.db.upsert import insert_ignore
 from tmdbsync.kinds import Kind
 from tmdbsync.payloads import ChangesPage, parse
-from tmdbsync.sync.context import SyncContext
 from tmdbsync.sync.title_queue import add, drain_titles
+
+if TYPE_CHECKING:
+    from tmdbsync.sync.context import SyncContext
 
 Feed = Literal["movie", "tv", "person"]
 WINDOW = 14  # days a listing may span, and how far back TMDb serves them
@@ -164,26 +166,6 @@ def _first_day(connection: Connection, kind: Feed) -> date | None:
     else:
         oldest = connection.scalar(select(func.min(Content.synced_at)).where(Content.type == kind))
     return oldest.date() if oldest is not None else None
-
-
-def feed_state(engine: Engine, now: datetime) -> dict[str, dict[str, int | None]]:
-    """Per feed: days behind yesterday (None before it starts) and titles queued for a refresh."""
-    yesterday = now.date() - timedelta(days=1)
-    table = ContentChangeLog
-    state: dict[str, dict[str, int | None]] = {}
-    with engine.connect() as connection:
-        for kind in ("movie", "tv", "person"):
-            done = connection.scalar(
-                select(func.max(func.coalesce(table.end_day, table.day))).where(
-                    table.type == kind, table.is_completed.is_(True)
-                )
-            )
-            queued = connection.scalar(
-                select(func.count()).select_from(TitleQueue).where(TitleQueue.type == kind)
-            )
-            lag = None if done is None else max(0, (yesterday - done).days)
-            state[kind] = {"lag_days": lag, "queued": queued or 0}
-    return state
 
 
 async def run_changes_page(ctx: SyncContext, kind: Kind) -> bool:

@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import date, datetime
+from datetime import datetime
 from functools import partial
 from types import TracebackType
 from typing import Any
@@ -19,7 +19,7 @@ from tmdbsync.errors import AlreadyRunning, QuotaExhausted, RetryableError
 from tmdbsync.exits import exit_code
 from tmdbsync.kinds import Kind
 from tmdbsync.omdb import OmdbClient
-from tmdbsync.quota import QuotaLedger, lease_size, utc_today
+from tmdbsync.quota import ledgers
 from tmdbsync.settings import Settings
 from tmdbsync.store import Store
 from tmdbsync.sync.audit import run_audit
@@ -38,40 +38,9 @@ from tmdbsync.sync.watch_stats import drain_trakt
 from tmdbsync.tmdb import TmdbClient
 from tmdbsync.trakt import TraktClient
 
-LEASE_ABOVE = 20  # requests per second
 DISCOVER = "discover page"
 EXPORTS = "export step"
 log = logging.getLogger(__name__)
-
-
-def ledgers(
-    settings: Settings, engine: Engine, today: Callable[[], date] = utc_today
-) -> dict[str, QuotaLedger]:
-    """One daily ledger per provider, each split between the movie and TV buckets.
-
-    Where a provider allows more than LEASE_ABOVE requests a second, requests are reserved a few
-    at a time (unused ones are given back at the end of the run): one commit per request would
-    otherwise cap the rate.
-    """
-    providers = {
-        "tmdb": (settings.tmdb_daily_quota, settings.rate_limit),
-        "omdb": (settings.omdb_daily_quota, settings.omdb_rate_limit),
-        "trakt": (settings.trakt_daily_quota, settings.trakt_rate_limit),
-    }
-    return {
-        provider: QuotaLedger(
-            engine,
-            provider,
-            quota,
-            settings.movie_share,
-            lend=settings.lend_quota,
-            today=today,
-            lease=lease_size(settings.concurrency)
-            if rate.requests / rate.window > LEASE_ABOVE
-            else 1,
-        )
-        for provider, (quota, rate) in providers.items()
-    }
 
 
 async def sync_contents(

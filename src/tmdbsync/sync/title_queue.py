@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     Connection,
@@ -27,7 +28,9 @@ from tmdbsync.db.models import Content, SkippedTitle, TitleQueue
 from tmdbsync.kinds import Kind
 from tmdbsync.payloads import DiscoverItem
 from tmdbsync.sync.batch import fetch_and_store
-from tmdbsync.sync.context import SyncContext
+
+if TYPE_CHECKING:
+    from tmdbsync.sync.context import SyncContext
 
 BATCH = 50  # titles per step, so the kinds keep alternating and a spent quota is noticed
 
