@@ -46,6 +46,9 @@ class LangOpts:
     include_video_language: str | None = None
 
 
+NO_LANG = LangOpts()  # no language params: nothing filtered
+
+
 def discover_item(core: TitleCore) -> JsonDict:
     """One ``results`` entry of /discover/movie or /discover/tv."""
     if core.kind == "movie":
