@@ -7,6 +7,7 @@ from typing import Any
 
 from . import payloads as pl
 from . import seasons as tvp
+from . import title_lists as tl
 from .appends import add_appends, parse_appends
 from .lookup_seasons import SeasonLookups
 from .payloads import NO_LANG, LangOpts
@@ -72,17 +73,17 @@ class TitleLookups(SeasonLookups):
             "images": lambda: pl.images(seed, core, opts),
             "videos": lambda: pl.videos(seed, core, opts),
             "external_ids": lambda: pl.external_ids(seed, core),
-            "keywords": lambda: pl.keywords(seed, core),
-            "alternative_titles": lambda: pl.alternative_titles(seed, core),
-            "translations": lambda: pl.translations(seed, core),
-            "watch/providers": lambda: pl.watch_providers(seed, core),
-            "recommendations": pl.empty_page,
-            "similar": pl.empty_page,
+            "keywords": lambda: tl.keywords(seed, core),
+            "alternative_titles": lambda: tl.alternative_titles(seed, core),
+            "translations": lambda: tl.translations(seed, core),
+            "watch/providers": lambda: tl.watch_providers(seed, core),
+            "recommendations": tl.empty_page,
+            "similar": tl.empty_page,
         }
         if core.kind == "movie":
-            builders["release_dates"] = lambda: pl.release_dates(seed, core)
+            builders["release_dates"] = lambda: tl.release_dates(seed, core)
         else:
-            builders["content_ratings"] = lambda: pl.content_ratings(seed, core)
+            builders["content_ratings"] = lambda: tl.content_ratings(seed, core)
             builders["aggregate_credits"] = lambda: tvp.aggregate_credits(
                 seed, people, core, self._plan(core)
             )
