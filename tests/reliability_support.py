@@ -351,9 +351,9 @@ def text_columns(engine: Engine) -> Iterable[tuple[str, str, str]]:
 
 def quiet_fake_server(monkeypatch: Any) -> None:
     """Killed clients reset their connections; the fake's socketserver prints each one."""
-    from tmdbsync.fakeapi import server
+    from tmdbsync.fakeapi import handler
 
-    monkeypatch.setattr(server._Server, "handle_error", lambda self, request, address: None)
+    monkeypatch.setattr(handler.Server, "handle_error", lambda self, request, address: None)
 
 
 # --- running the sync in this process ------------------------------------------------------------

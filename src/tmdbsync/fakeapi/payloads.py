@@ -1,4 +1,4 @@
-"""JSON shapes of movie / TV show payloads, mirroring the recorded TMDb samples.
+"""Movie / TV payload shapes (details, credits, images, videos, ids), as TMDb records them.
 
 Every builder takes a :class:`TitleCore` (plus the people pool) and derives the rest
 from its own sub-seeded stream, so each sub-resource can be built alone.
@@ -12,29 +12,23 @@ from typing import Any
 
 from .people import People, draw_people
 from .seeding import heavy_tail, hex_id, image_path, sub_rng
-from .titles import TitleCore, make_title
+from .titles import TitleCore
 from .vocab import (
-    ALT_TITLE_TYPES,
-    CERTS,
     CHARACTERS,
     COMPANIES,
     COUNTRY_NAMES,
-    KEYWORDS,
     LANGUAGES,
     MOVIE_GENRES,
-    OFFER_TYPES,
     TV_GENRES,
-    TV_RATINGS,
     VIDEO_TYPES,
-    WATCH_PROVIDERS,
 )
 
 JsonDict = dict[str, Any]
 _GENRE_NAMES = dict(MOVIE_GENRES) | dict(TV_GENRES)
-_LANG_INFO = {lang[0]: lang for lang in LANGUAGES}
-_COUNTRY_LANG = {lang[3]: lang[0] for lang in LANGUAGES}
+LANG_INFO = {
+    lang[0]: lang for lang in LANGUAGES
+}  # code -> (code, English, native, country, weight)
 _IMAGE_LANGS = ("en", "fr", "de", "es", "ja", "ko", "ru", "pt", "it", "zh")
-_KEYWORD_IDS = {name: 800 + i * 37 for i, name in enumerate(KEYWORDS)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +40,20 @@ class LangOpts:
     include_video_language: str | None = None
 
 
+NO_LANG = LangOpts()  # no language params: nothing filtered
+
+
+def core_facts(core: TitleCore) -> JsonDict:
+    """The run of keys every title payload lists in this order (discover items and details)."""
+    return {
+        "original_language": core.original_language,
+        "original_title" if core.kind == "movie" else "original_name": core.original_title,
+        "overview": core.overview,
+        "popularity": core.popularity,
+        "poster_path": core.poster_path,
+    }
+
+
 def discover_item(core: TitleCore) -> JsonDict:
     """One ``results`` entry of /discover/movie or /discover/tv."""
     if core.kind == "movie":
@@ -55,11 +63,7 @@ def discover_item(core: TitleCore) -> JsonDict:
             "genre_ids": list(core.genre_ids),
             "id": core.id,
             "title": core.title,
-            "original_language": core.original_language,
-            "original_title": core.original_title,
-            "overview": core.overview,
-            "popularity": core.popularity,
-            "poster_path": core.poster_path,
+            **core_facts(core),
             "release_date": core.date,
             "softcore": False,
             "video": False,
@@ -72,11 +76,7 @@ def discover_item(core: TitleCore) -> JsonDict:
         "genre_ids": list(core.genre_ids),
         "id": core.id,
         "origin_country": [core.origin_country],
-        "original_language": core.original_language,
-        "original_name": core.original_title,
-        "overview": core.overview,
-        "popularity": core.popularity,
-        "poster_path": core.poster_path,
+        **core_facts(core),
         "first_air_date": core.date,
         "softcore": False,
         "name": core.title,
@@ -92,7 +92,7 @@ def genres(core: TitleCore) -> list[JsonDict]:
 
 def spoken_languages(core: TitleCore) -> list[JsonDict]:
     """``spoken_languages`` (the original language)."""
-    iso, english, native, _, _ = _LANG_INFO[core.original_language]
+    iso, english, native, _, _ = LANG_INFO[core.original_language]
     return [{"english_name": english, "iso_639_1": iso, "name": native}]
 
 
@@ -143,11 +143,7 @@ def movie_details(seed: int, core: TitleCore) -> JsonDict:
         "id": core.id,
         "imdb_id": core.imdb_id,
         "origin_country": [core.origin_country],
-        "original_language": core.original_language,
-        "original_title": core.original_title,
-        "overview": core.overview,
-        "popularity": core.popularity,
-        "poster_path": core.poster_path,
+        **core_facts(core),
         "production_companies": prod,
         "production_countries": countries(core, bool(prod)),
         "release_date": core.date,
@@ -202,7 +198,7 @@ def images(seed: int, core: TitleCore, opts: LangOpts) -> JsonDict:
                 {
                     "aspect_ratio": ratio,
                     "height": height,
-                    "iso_3166_1": _LANG_INFO[lang][3] if lang in _LANG_INFO else None,
+                    "iso_3166_1": LANG_INFO[lang][3] if lang in LANG_INFO else None,
                     "iso_639_1": lang,
                     "file_path": image_path(rng),
                     "vote_average": round(rng.uniform(0, 10), 3),
@@ -249,7 +245,7 @@ def videos(seed: int, core: TitleCore, opts: LangOpts) -> JsonDict:
         items.append(
             {
                 "iso_639_1": lang,
-                "iso_3166_1": _LANG_INFO[lang][3],
+                "iso_3166_1": LANG_INFO[lang][3],
                 "name": f"{core.title} {rng.choice(VIDEO_TYPES)}",
                 "key": "".join(rng.choices("abcdefghijkABCDEFGHIJK0123456789_-", k=11)),
                 "site": "YouTube",
@@ -262,15 +258,6 @@ def videos(seed: int, core: TitleCore, opts: LangOpts) -> JsonDict:
         )
     results = filter_by_language(items, opts.language, opts.include_video_language, True)
     return {"id": core.id, "results": results}
-
-
-def keywords(seed: int, core: TitleCore) -> JsonDict:
-    """Movie keywords live under ``keywords``; TV keywords under ``results``."""
-    rng = sub_rng(seed, core.kind, core.id, "keywords")
-    names = rng.sample(KEYWORDS, heavy_tail(rng, 0.25, 1, 6, len(KEYWORDS)))
-    if core.kind == "movie":
-        return {"id": core.id, "keywords": [{"id": _KEYWORD_IDS[n], "name": n} for n in names]}
-    return {"id": core.id, "results": [{"name": n, "id": _KEYWORD_IDS[n]} for n in names]}
 
 
 def external_ids(seed: int, core: TitleCore) -> JsonDict:
@@ -299,109 +286,3 @@ def external_ids(seed: int, core: TitleCore) -> JsonDict:
         "instagram_id": None,
         "twitter_id": social,
     }
-
-
-def release_dates(seed: int, core: TitleCore) -> JsonDict:
-    """Movie ``release_dates`` per country."""
-    rng = sub_rng(seed, "movie", core.id, "release_dates")
-    results = []
-    for country in sorted(rng.sample(sorted(COUNTRY_NAMES), rng.randint(0, 6))):
-        results.append(
-            {
-                "iso_3166_1": country,
-                "release_dates": [
-                    {
-                        "certification": rng.choice(CERTS),
-                        "descriptors": [],
-                        "iso_639_1": "",
-                        "note": "",
-                        "release_date": f"{core.date}T00:00:00.000Z",
-                        "type": release_type,
-                    }
-                    # a country lists each release type once (theatrical, digital, ...)
-                    for release_type in sorted(rng.sample(range(1, 7), rng.randint(1, 2)))
-                ],
-            }
-        )
-    return {"id": core.id, "results": results}
-
-
-def content_ratings(seed: int, core: TitleCore) -> JsonDict:
-    """TV ``content_ratings`` per country."""
-    rng = sub_rng(seed, "tv", core.id, "ratings")
-    results = [
-        {"descriptors": [], "iso_3166_1": c, "rating": rng.choice(TV_RATINGS)}
-        for c in sorted(rng.sample(sorted(COUNTRY_NAMES), rng.randint(0, 5)))
-    ]
-    return {"results": results, "id": core.id}
-
-
-def alternative_titles(seed: int, core: TitleCore) -> JsonDict:
-    """``alternative_titles``: movies list ``titles``, shows ``results``; ``type`` is often ""."""
-    rng = sub_rng(seed, core.kind, core.id, "alternative_titles")
-    items = [
-        {
-            "iso_3166_1": country,
-            "title": make_title(rng, _COUNTRY_LANG.get(country, "en")),
-            "type": rng.choice(ALT_TITLE_TYPES),
-        }
-        for country in rng.sample(sorted(COUNTRY_NAMES), heavy_tail(rng, 0.3, 1, 4, 12))
-    ]
-    return {"id": core.id, "titles" if core.kind == "movie" else "results": items}
-
-
-def translations(seed: int, core: TitleCore) -> JsonDict:
-    """``translations``: the original language plus a few others; untranslated fields are ""."""
-    rng = sub_rng(seed, core.kind, core.id, "translations")
-    others = [lang[0] for lang in LANGUAGES if lang[0] != core.original_language]
-    codes = [core.original_language, *rng.sample(others, heavy_tail(rng, 0.2, 1, 4, 9))]
-    items = []
-    for code in codes:
-        iso, english, native, country, _ = _LANG_INFO[code]
-        name = core.original_title if code == core.original_language else make_title(rng, code)
-        data: JsonDict = {
-            "title" if core.kind == "movie" else "name": name if rng.random() < 0.8 else "",
-            "overview": f"{name}." if rng.random() < 0.7 else "",
-            "homepage": f"https://example.com/{code}/{core.id}" if rng.random() < 0.2 else "",
-            "tagline": "" if rng.random() < 0.6 else f"{name}!",
-        }
-        if core.kind == "movie":
-            data["runtime"] = 0 if rng.random() < 0.7 else rng.randint(70, 180)
-        items.append(
-            {
-                "iso_3166_1": country,
-                "iso_639_1": iso,
-                "name": native,
-                "english_name": english,
-                "data": data,
-            }
-        )
-    return {"id": core.id, "translations": items}
-
-
-def watch_providers(seed: int, core: TitleCore) -> JsonDict:
-    """``watch/providers``: per country a TMDb link and providers per offer type (JustWatch)."""
-    rng = sub_rng(seed, core.kind, core.id, "watch_providers")
-    slug = "movie" if core.kind == "movie" else "tv"
-    results: JsonDict = {}
-    for country in sorted(rng.sample(sorted(COUNTRY_NAMES), heavy_tail(rng, 0.3, 1, 5, 14))):
-        entry: JsonDict = {
-            "link": f"https://www.themoviedb.org/{slug}/{core.id}/watch?locale={country}"
-        }
-        for offer in rng.sample(OFFER_TYPES, rng.randint(1, 3)):
-            entry[offer] = [
-                {
-                    "logo_path": logo,
-                    "provider_id": pid,
-                    "provider_name": name,
-                    "display_priority": rng.randint(0, 40),
-                }
-                for pid, name, logo in rng.sample(WATCH_PROVIDERS, rng.randint(1, 3))
-            ]
-        results[country] = entry
-    return {"id": core.id, "results": results}
-
-
-def empty_page() -> JsonDict:
-    """A paged list with no results (recommendations, similar)."""
-    return {"page": 1, "results": [], "total_pages": 1, "total_results": 0}

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from .payloads import companies, countries, genres, spoken_languages
+from .payloads import companies, core_facts, countries, genres, spoken_languages
 from .people import People, draw_people
 from .seeding import hex_id, image_path, sub_rng
 from .titles import TitleCore
@@ -233,11 +233,7 @@ def tv_details(seed: int, people: People, core: TitleCore, plan: ShowPlan) -> Js
         "number_of_episodes": sum(s.episodes for s in plan.seasons if s.number),
         "number_of_seasons": plan.numbered,
         "origin_country": [core.origin_country],
-        "original_language": core.original_language,
-        "original_name": core.original_title,
-        "overview": core.overview,
-        "popularity": core.popularity,
-        "poster_path": core.poster_path,
+        **core_facts(core),
         "production_companies": prod,
         "production_countries": countries(core, bool(prod)),
         "seasons": seasons,
