@@ -10,6 +10,7 @@ import io
 import json
 import os
 import signal
+import socket
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -30,7 +31,7 @@ from tests.run_support import (
     stop_with,
 )
 from tests.sync_support import fake_settings
-from tmdbsync.db.engine import make_engine
+from tmdbsync.db.engine import make_engine, upgrade
 from tmdbsync.db.models import SyncRun
 from tmdbsync.errors import AuthError
 from tmdbsync.fakeapi import FakeApi
@@ -231,6 +232,30 @@ def test_forever_command_stops_cleanly_on_sigterm_while_asleep(
     [row] = runs(engine)
     assert (row.mode, row.exit_code) == ("forever", 0)
     assert lock_rows(engine) == 0
+
+
+def test_forever_command_waits_for_a_held_lock_and_stops_cleanly_on_sigterm(
+    fake_api: FakeApi, sqlite_database_url: str, tmp_path: Path
+) -> None:
+    """This test's own process holds the lock; `sync` would exit 4, `sync --forever` waits."""
+    engine = make_engine(sqlite_database_url)
+    upgrade(engine)
+    holder = f"{socket.gethostname()}:{os.getpid()}"
+    held_by(engine, holder)
+    process = spawn(["sync", "--forever"], slow_env(fake_api, sqlite_database_url), tmp_path)
+    assert process.stderr is not None
+    seen = ""
+    while "holds the database" not in seen and process.poll() is None:
+        seen = process.stderr.readline()
+    returncode, out, err = stop_with(process, signal.SIGTERM)
+
+    assert returncode == 0, seen + err
+    assert f"another sync holds the database (pid {os.getpid()}, host " in seen
+    assert "stopped by SIGTERM while waiting for the run lock" in out
+    assert "Traceback" not in err
+    assert runs(engine) == []
+    assert holder_of(engine) == holder
+    assert fake_api.stats()["tmdb"] == 0
 
 
 def runs_so_far(engine: Engine) -> list[SyncRun]:
