@@ -6,14 +6,16 @@ import os
 import signal
 import subprocess
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, delete, func, insert, select
 
 from tests.reliability_support import spawn, sync_env
 from tmdbsync.db.models import SyncLock, SyncRun
 from tmdbsync.fakeapi import FakeApi
+from tmdbsync.sync.lock import NAME
 
 
 def runs(engine: Engine) -> list[SyncRun]:
@@ -28,6 +30,25 @@ def runs(engine: Engine) -> list[SyncRun]:
 def lock_rows(engine: Engine) -> int:
     with engine.connect() as connection:
         return int(connection.scalar(select(func.count()).select_from(SyncLock)) or 0)
+
+
+def held_by(engine: Engine, holder: str) -> None:
+    """Another sync (`host:pid[:start]`) holds the run lock, beating now."""
+    with engine.begin() as connection:
+        connection.execute(
+            insert(SyncLock).values(name=NAME, holder=holder, heartbeat_at=datetime.now(UTC))
+        )
+
+
+def holder_of(engine: Engine) -> str | None:
+    with engine.connect() as connection:
+        return connection.scalar(select(SyncLock.holder))
+
+
+def release_lock(engine: Engine) -> None:
+    """The other sync finished: its lock row is gone."""
+    with engine.begin() as connection:
+        connection.execute(delete(SyncLock))
 
 
 def slow_env(fake: FakeApi, database_url: str, **extra: str) -> dict[str, str]:

@@ -6,16 +6,14 @@ from __future__ import annotations
 import json
 import os
 import socket
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, insert
+from sqlalchemy import Engine
 
 from tests.reliability_support import run_cli, sync_env
-from tests.run_support import requests_of, runs
+from tests.run_support import held_by, requests_of, runs
 from tmdbsync.db.engine import make_engine, upgrade
-from tmdbsync.db.models import SyncLock
 from tmdbsync.fakeapi import FakeApi
 from tmdbsync.fakeapi.faults import Faults
 
@@ -109,10 +107,7 @@ def test_another_sync_holding_the_lock_exits_4(
     """This test's own process holds the lock (alive, on this host, beating now)."""
     url, engine = db
     holder = f"{socket.gethostname()}:{os.getpid()}"
-    with engine.begin() as connection:
-        connection.execute(
-            insert(SyncLock).values(name="sync", holder=holder, heartbeat_at=datetime.now(UTC))
-        )
+    held_by(engine, holder)
     result = run_cli(["sync"], env_for(fake_api, url), tmp_path)
 
     assert result.returncode == 4, result.stderr

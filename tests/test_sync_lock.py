@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import os
 import socket
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, insert, select
+from sqlalchemy import Engine
 
+from tests.run_support import held_by, holder_of
 from tmdbsync.db.engine import make_engine, upgrade
-from tmdbsync.db.models import SyncLock
 from tmdbsync.errors import AlreadyRunning
-from tmdbsync.sync.lock import NAME, RunLock
+from tmdbsync.sync.lock import RunLock, waiting_line
 
 needs_proc = pytest.mark.skipif(
     not Path("/proc/1/stat").exists(), reason="process start times come from Linux /proc"
@@ -25,18 +24,6 @@ def engine(tmp_path: Path) -> Engine:
     engine = make_engine(f"sqlite:///{tmp_path / 'lock.db'}")
     upgrade(engine)
     return engine
-
-
-def held_by(engine: Engine, holder: str) -> None:
-    with engine.begin() as connection:
-        connection.execute(
-            insert(SyncLock).values(name=NAME, holder=holder, heartbeat_at=datetime.now(UTC))
-        )
-
-
-def holder_of(engine: Engine) -> str | None:
-    with engine.connect() as connection:
-        return connection.scalar(select(SyncLock.holder))
 
 
 def start_time(pid: int) -> str:
@@ -70,5 +57,19 @@ def test_a_row_from_before_start_times_is_still_understood(engine: Engine) -> No
 
 def test_a_holder_on_another_host_is_trusted_until_its_heartbeat_is_stale(engine: Engine) -> None:
     held_by(engine, "elsewhere.example:1:1")
-    with pytest.raises(AlreadyRunning, match=r"elsewhere\.example:1:1"):
+    with pytest.raises(AlreadyRunning, match=r"elsewhere\.example:1:1") as refused:
         RunLock(engine).acquire()
+    assert refused.value.holder == "elsewhere.example:1:1"  # for `sync --forever`'s waiting line
+
+
+@pytest.mark.parametrize(
+    ("holder", "line"),
+    [
+        ("mirror:922:12345", "another sync holds the database (pid 922, host mirror); waiting"),
+        ("mirror:922", "another sync holds the database (pid 922, host mirror); waiting"),
+        ("mirror:", "another sync holds the database (pid ?, host mirror); waiting"),
+        (None, "another sync holds the database; waiting"),
+    ],
+)
+def test_the_waiting_line_names_the_holder(holder: str | None, line: str) -> None:
+    assert waiting_line(holder) == line

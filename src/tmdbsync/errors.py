@@ -42,7 +42,12 @@ class QuotaExhausted(TmdbsyncError):
 
 
 class AlreadyRunning(FatalError):
-    """Another sync holds the database's run lock."""
+    """Another sync holds the database's run lock; `holder` is its `host:pid[:start]` if known
+    (`sync --forever` names it while it waits)."""
+
+    def __init__(self, message: str, holder: str | None = None) -> None:
+        super().__init__(message)
+        self.holder = holder
 
 
 class RequestRejected(TmdbsyncError):

@@ -66,6 +66,10 @@ class Progress:
     def sleeping(self, until: datetime, why: str) -> None:
         """`sync --forever` waits until `until` for more work."""
 
+    def lock_held(self, holder: str | None) -> None:
+        """`sync --forever` found the run lock held by `holder` (`host:pid[:start]`, None when
+        unknown) and waits for it; called once per wait, not per try."""
+
 
 @dataclass
 class KindTally:

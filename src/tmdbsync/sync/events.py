@@ -18,6 +18,7 @@ from typing import Any, Literal, TextIO
 from tmdbsync.clock import utc_now
 from tmdbsync.kinds import Kind
 from tmdbsync.sync.context import Progress, Summary
+from tmdbsync.sync.lock import parse_holder, waiting_line
 from tmdbsync.sync.log import LogRow
 
 LogFormat = Literal["text", "json"]
@@ -175,6 +176,10 @@ class EventProgress(Progress):
         self.events.emit(
             "sleeping", f"sleeping until {until:%Y-%m-%d %H:%M} UTC: {why}", until=until, why=why
         )
+
+    def lock_held(self, holder: str | None) -> None:
+        host, pid, _ = parse_holder(holder) if holder is not None else (None, None, None)
+        self.events.emit("lock_held", waiting_line(holder), host=host, pid=pid)
 
 
 class JsonLogFormatter(logging.Formatter):

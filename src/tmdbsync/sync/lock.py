@@ -66,6 +66,14 @@ def parse_holder(holder: str) -> tuple[str, int | None, str | None]:
     return host, int(pid) if pid.isdigit() else None, None
 
 
+def waiting_line(holder: str | None) -> str:
+    """What `sync --forever` says while another sync holds the lock: enough to find that one."""
+    if holder is None:
+        return "another sync holds the database; waiting"
+    host, pid, _ = parse_holder(holder)
+    return f"another sync holds the database (pid {pid or '?'}, host {host}); waiting"
+
+
 class RunLock:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -96,7 +104,8 @@ class RunLock:
                 if holder != self.holder and _alive(holder) and now - beat < STALE:
                     raise AlreadyRunning(
                         f"another tmdbsync sync ({holder}) is running on this database "
-                        f"(heartbeat {beat:%Y-%m-%d %H:%M:%S} UTC); try again when it has finished"
+                        f"(heartbeat {beat:%Y-%m-%d %H:%M:%S} UTC); try again when it has finished",
+                        holder,
                     )
                 taken = connection.execute(
                     update(SyncLock)
@@ -119,7 +128,8 @@ class RunLock:
                 holder = connection.scalar(select(SyncLock.holder).where(SyncLock.name == NAME))
                 raise AlreadyRunning(
                     f"this sync lost the run lock (now held by {holder or 'nobody'}) after "
-                    f"{STALE.total_seconds() / 60:g} minutes without a heartbeat; stopping"
+                    f"{STALE.total_seconds() / 60:g} minutes without a heartbeat; stopping",
+                    holder,
                 )
 
     def release(self) -> None:

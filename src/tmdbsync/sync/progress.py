@@ -13,6 +13,7 @@ from rich.table import Table
 
 from tmdbsync.kinds import Kind
 from tmdbsync.sync.context import Progress, Summary
+from tmdbsync.sync.lock import waiting_line
 from tmdbsync.sync.log import LogRow
 
 
@@ -70,6 +71,9 @@ class RichProgress(Progress):
 
     def sleeping(self, until: datetime, why: str) -> None:
         self.message(f"sleeping until {until:%Y-%m-%d %H:%M} UTC: {why}")
+
+    def lock_held(self, holder: str | None) -> None:
+        self.message(waiting_line(holder))
 
 
 SUMMARY_ROWS = {
