@@ -26,7 +26,7 @@ import httpx
 
 from _common import OMDB_KEY, TMDB_KEY, FakeProcess
 from tmdbsync.settings import YearMonth
-from tmdbsync.sync.log import month_window
+from tmdbsync.sync.windows import month_window
 from tmdbsync.tmdb import _discover_query
 
 PARTS = ("credits", "images", "videos", "external_ids", "keywords")

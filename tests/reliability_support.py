@@ -284,7 +284,7 @@ def log_windows(engine: Engine) -> list[tuple[str, date, date, int, bool]]:
     """
     from sqlalchemy import inspect
 
-    from tmdbsync.sync.log import month_window
+    from tmdbsync.sync.windows import month_window
 
     out: list[tuple[str, date, date, int, bool]] = []
     with engine.connect() as connection:

@@ -26,7 +26,7 @@ from tests.sync_support import collect_instead_of_storing
 from tmdbsync.db.models import ContentSyncLog, ContentSyncWindow
 from tmdbsync.fakeapi import FakeApi
 from tmdbsync.fakeapi.catalogue import PAGE_SIZE
-from tmdbsync.sync.log import TMDB_MAX_PAGE
+from tmdbsync.sync.paging import TMDB_MAX_PAGE
 
 MONTH = (2024, 3)  # 73 movies at scale 1: four pages
 TEXT = "2024-03"

@@ -22,8 +22,8 @@ from tmdbsync.kinds import Kind
 from tmdbsync.omdb import OmdbClient
 from tmdbsync.quota import QuotaLedger
 from tmdbsync.sync.context import Progress
-from tmdbsync.sync.log import LogRow
 from tmdbsync.sync.service import run_once
+from tmdbsync.sync.windows import LogRow
 from tmdbsync.tmdb import TmdbClient
 
 

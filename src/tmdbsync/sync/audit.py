@@ -18,6 +18,7 @@ from datetime import timedelta
 from tmdbsync.kinds import Kind
 from tmdbsync.sync.batch import list_page
 from tmdbsync.sync.context import SyncContext
+from tmdbsync.sync.log_audit import due_for_audit, record_audit
 
 
 async def run_audit(ctx: SyncContext, kind: Kind) -> bool:
@@ -28,7 +29,7 @@ async def run_audit(ctx: SyncContext, kind: Kind) -> bool:
     days = ctx.settings.audit_days
     if not days:
         return False
-    rows = await ctx.write(ctx.log.due_for_audit, kind, timedelta(days=days))
+    rows = await ctx.write(due_for_audit, ctx.log, kind, timedelta(days=days))
     if not rows:
         return False
     tally = ctx.summary.of(kind)
@@ -37,7 +38,7 @@ async def run_audit(ctx: SyncContext, kind: Kind) -> bool:
         listing = await list_page(ctx, kind, row, 1)
         tally.probes += 1
         totals.append(listing.total_results or 0)
-    reopened = await ctx.write(ctx.log.record_audit, rows, totals)
+    reopened = await ctx.write(record_audit, ctx.log, rows, totals)
     if reopened:
         tally.reopened += 1
         was = sum(row.total_results or 0 for row in rows)

@@ -14,8 +14,9 @@ from tmdbsync.payloads import DiscoverItem, DiscoverPage, parse
 from tmdbsync.sync.context import SyncContext
 from tmdbsync.sync.deadletter import Failure, IdMismatch, attempt, check_id
 from tmdbsync.sync.fetch import fetch_title
-from tmdbsync.sync.log import TMDB_MAX_PAGE, LogRow, expected_on_page, pages_needed
 from tmdbsync.sync.outcomes import Title, dead_letter, gather
+from tmdbsync.sync.paging import TMDB_MAX_PAGE, expected_on_page, pages_needed
+from tmdbsync.sync.windows import LogRow
 
 ASKS = 3  # a page listing fewer titles than its totals promise is asked this often in all
 

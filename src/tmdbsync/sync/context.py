@@ -17,7 +17,8 @@ from tmdbsync.quota import QuotaLedger
 from tmdbsync.settings import Settings
 from tmdbsync.store import Store
 from tmdbsync.sync.deadletter import Health
-from tmdbsync.sync.log import LogRow, SyncLog
+from tmdbsync.sync.log import SyncLog
+from tmdbsync.sync.windows import LogRow
 from tmdbsync.sync.writer import TitleWriter
 from tmdbsync.tmdb import TmdbClient
 from tmdbsync.trakt import TraktClient

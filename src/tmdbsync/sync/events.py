@@ -19,7 +19,7 @@ from tmdbsync.clock import utc_now
 from tmdbsync.kinds import Kind
 from tmdbsync.sync.context import Progress, Summary
 from tmdbsync.sync.lock import parse_holder, waiting_line
-from tmdbsync.sync.log import LogRow
+from tmdbsync.sync.windows import LogRow
 
 LogFormat = Literal["text", "json"]
 LOG_RECORD_FIELDS = ("provider", "status", "ms")

@@ -14,7 +14,7 @@ from rich.table import Table
 from tmdbsync.kinds import Kind
 from tmdbsync.sync.context import Progress, Summary
 from tmdbsync.sync.lock import waiting_line
-from tmdbsync.sync.log import LogRow
+from tmdbsync.sync.windows import LogRow
 
 
 class RichProgress(Progress):
