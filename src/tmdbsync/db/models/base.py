@@ -1,10 +1,10 @@
-"""The declarative base, its naming convention and the column types every table shares."""
+"""The declarative base, its naming convention and the columns several tables share."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, ForeignKey, MetaData
+from sqlalchemy import DateTime, Float, ForeignKey, Integer, MetaData, Text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -56,3 +56,16 @@ def person_fk() -> Mapped[int]:
 
 def episode_fk() -> Mapped[int]:
     return mapped_column(ForeignKey("episode.id", ondelete="CASCADE"), index=True)
+
+
+class ImageColumns:
+    """What TMDb lists of every image, a title's or a person's."""
+
+    file_path: Mapped[str] = mapped_column(Text)
+    width: Mapped[int | None] = mapped_column(Integer)
+    height: Mapped[int | None] = mapped_column(Integer)
+    aspect_ratio: Mapped[float | None] = mapped_column(Float)
+    iso_639_1: Mapped[str | None] = mapped_column(Text)
+    iso_3166_1: Mapped[str | None] = mapped_column(Text)
+    vote_average: Mapped[float | None] = mapped_column(Float)
+    vote_count: Mapped[int | None] = mapped_column(Integer)

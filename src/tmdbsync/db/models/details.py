@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .base import Base, UtcDateTime, content_fk, person_fk
+from .base import Base, ImageColumns, UtcDateTime, content_fk, person_fk
 
 
 class Company(Base):
@@ -191,20 +191,12 @@ class ContentKeyword(Base):
     )
 
 
-class ContentImage(Base):
+class ContentImage(ImageColumns, Base):
     __tablename__ = "content_image"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     content_id: Mapped[int] = content_fk()
     image_type: Mapped[str] = mapped_column(Text)
-    file_path: Mapped[str] = mapped_column(Text)
-    width: Mapped[int | None] = mapped_column(Integer)
-    height: Mapped[int | None] = mapped_column(Integer)
-    aspect_ratio: Mapped[float | None] = mapped_column(Float)
-    iso_639_1: Mapped[str | None] = mapped_column(Text)
-    iso_3166_1: Mapped[str | None] = mapped_column(Text)
-    vote_average: Mapped[float | None] = mapped_column(Float)
-    vote_count: Mapped[int | None] = mapped_column(Integer)
 
 
 class ContentVideo(Base):

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import Boolean, Date, Float, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .base import Base, UtcDateTime, content_fk, episode_fk, person_fk
+from .base import Base, ImageColumns, UtcDateTime, content_fk, episode_fk, person_fk
 
 
 class Person(Base):
@@ -72,64 +72,59 @@ class PersonAlias(Base):
     name: Mapped[str] = mapped_column(Text)
 
 
-class PersonImage(Base):
+class PersonImage(ImageColumns, Base):
     __tablename__ = "person_image"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = person_fk()
-    file_path: Mapped[str] = mapped_column(Text)
-    width: Mapped[int | None] = mapped_column(Integer)
-    height: Mapped[int | None] = mapped_column(Integer)
-    aspect_ratio: Mapped[float | None] = mapped_column(Float)
-    iso_639_1: Mapped[str | None] = mapped_column(Text)
-    iso_3166_1: Mapped[str | None] = mapped_column(Text)
-    vote_average: Mapped[float | None] = mapped_column(Float)
-    vote_count: Mapped[int | None] = mapped_column(Integer)
 
 
-class ContentCast(Base):
+class _CastColumns:
+    """A role, the same on a title and on an episode; the table puts its parent's key before
+    these and its own extras after them (`sort_order`), keeping the column order of 0001."""
+
+    person_id: Mapped[int] = person_fk()
+    credit_id: Mapped[str | None] = mapped_column(Text)
+    character: Mapped[str | None] = mapped_column(Text)
+    cast_order: Mapped[int | None] = mapped_column(Integer)
+
+
+class _CrewColumns:
+    """A job, the same on a title and on an episode (placed like `_CastColumns`)."""
+
+    person_id: Mapped[int] = person_fk()
+    credit_id: Mapped[str | None] = mapped_column(Text)
+    department: Mapped[str | None] = mapped_column(Text)
+    job: Mapped[str | None] = mapped_column(Text)
+
+
+class ContentCast(_CastColumns, Base):
     __tablename__ = "content_cast"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     content_id: Mapped[int] = content_fk()
-    person_id: Mapped[int] = person_fk()
-    credit_id: Mapped[str | None] = mapped_column(Text)
-    character: Mapped[str | None] = mapped_column(Text)
-    cast_order: Mapped[int | None] = mapped_column(Integer)
-    episode_count: Mapped[int | None] = mapped_column(Integer)
+    episode_count: Mapped[int | None] = mapped_column(Integer, sort_order=1)
     """TV: episodes of this role over all seasons (`aggregate_credits`); NULL for movies."""
 
 
-class ContentCrew(Base):
+class ContentCrew(_CrewColumns, Base):
     __tablename__ = "content_crew"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     content_id: Mapped[int] = content_fk()
-    person_id: Mapped[int] = person_fk()
-    credit_id: Mapped[str | None] = mapped_column(Text)
-    department: Mapped[str | None] = mapped_column(Text)
-    job: Mapped[str | None] = mapped_column(Text)
-    episode_count: Mapped[int | None] = mapped_column(Integer)
+    episode_count: Mapped[int | None] = mapped_column(Integer, sort_order=1)
 
 
-class EpisodeCast(Base):
+class EpisodeCast(_CastColumns, Base):
     __tablename__ = "episode_cast"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     episode_id: Mapped[int] = episode_fk()
-    person_id: Mapped[int] = person_fk()
-    credit_id: Mapped[str | None] = mapped_column(Text)
-    character: Mapped[str | None] = mapped_column(Text)
-    cast_order: Mapped[int | None] = mapped_column(Integer)
-    is_guest: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_guest: Mapped[bool] = mapped_column(Boolean, default=False, sort_order=1)
 
 
-class EpisodeCrew(Base):
+class EpisodeCrew(_CrewColumns, Base):
     __tablename__ = "episode_crew"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     episode_id: Mapped[int] = episode_fk()
-    person_id: Mapped[int] = person_fk()
-    credit_id: Mapped[str | None] = mapped_column(Text)
-    department: Mapped[str | None] = mapped_column(Text)
-    job: Mapped[str | None] = mapped_column(Text)
