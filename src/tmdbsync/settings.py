@@ -36,6 +36,14 @@ ENV_FILE = ".env"
 OTHER_NAMES = ("TMDBSYNC_TEST_POSTGRES_URL",)
 
 
+def _whole(pattern: str, text: str, what: str) -> re.Match[str]:
+    """`text` matched whole by `pattern`, else a ValueError naming `what` was expected."""
+    match = re.fullmatch(pattern, text)
+    if not match:
+        raise ValueError(f"{text!r} is not {what}")
+    return match
+
+
 @dataclass(frozen=True, order=True)
 class YearMonth:
     """A calendar month; the unit of the sync log."""
@@ -45,9 +53,7 @@ class YearMonth:
 
     @classmethod
     def parse(cls, text: str) -> YearMonth:
-        match = re.fullmatch(r"\s*(\d{4})-(\d{1,2})\s*", text)
-        if not match:
-            raise ValueError(f"{text!r} is not a month; expected YYYY-MM, e.g. 2024-01")
+        match = _whole(r"\s*(\d{4})-(\d{1,2})\s*", text, "a month; expected YYYY-MM, e.g. 2024-01")
         year, month = int(match.group(1)), int(match.group(2))
         if not 1 <= month <= 12:
             raise ValueError(f"{text!r} has month {month:02d}; expected YYYY-MM with MM 01-12")
@@ -79,9 +85,11 @@ class RateLimit:
 
     @classmethod
     def parse(cls, text: str) -> RateLimit:
-        match = re.fullmatch(r"\s*(\d+)\s*/\s*(\d+(?:\.\d+)?)\s*(ms|s|m)?\s*", text)
-        if not match:
-            raise ValueError(f"{text!r} is not a rate; expected N/Ws, e.g. 40/10s or 50/1s")
+        match = _whole(
+            r"\s*(\d+)\s*/\s*(\d+(?:\.\d+)?)\s*(ms|s|m)?\s*",
+            text,
+            "a rate; expected N/Ws, e.g. 40/10s or 50/1s",
+        )
         unit = {"ms": 0.001, "s": 1.0, "m": 60.0, None: 1.0}[match.group(3)]
         requests, window = int(match.group(1)), float(match.group(2)) * unit
         if requests < 1 or window <= 0:

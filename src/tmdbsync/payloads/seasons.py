@@ -9,32 +9,34 @@ from pydantic import Field
 from .common import INT32, Date, Float, Int, Loose, LooseList, Text
 from .credits import CastCredit, CrewCredit
 
+Number = Annotated[int, Field(ge=0, le=INT32, strict=True)]
 
-class EpisodePayload(Loose):
+
+class _Part(Loose):
+    """What a season and an episode both carry: the part of the show as TMDb lists it."""
+
     id: Int = None
-    episode_number: Annotated[int, Field(ge=0, le=INT32, strict=True)]
-    episode_type: Text = None
     name: Text = None
     overview: Text = None
     air_date: Date = None
+    vote_average: Float = None
+
+
+class EpisodePayload(_Part):
+    episode_number: Number
+    episode_type: Text = None
     runtime: Int = None
     production_code: Text = None
     still_path: Text = None
-    vote_average: Float = None
     vote_count: Int = None
     crew: LooseList[CrewCredit] = []
     guest_stars: LooseList[CastCredit] = []
 
 
-class SeasonSummary(Loose):
-    id: Int = None
-    season_number: Annotated[int, Field(ge=0, le=INT32, strict=True)]
-    name: Text = None
-    overview: Text = None
-    air_date: Date = None
+class SeasonSummary(_Part):
+    season_number: Number
     episode_count: Int = None
     poster_path: Text = None
-    vote_average: Float = None
 
 
 class SeasonPayload(SeasonSummary):

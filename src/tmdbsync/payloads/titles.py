@@ -13,6 +13,7 @@ from .appends import (
     Images,
     Keywords,
     ReleaseDates,
+    TranslationData,
     Translations,
     Videos,
     WatchProviders,
@@ -68,25 +69,20 @@ class EpisodeToAir(Loose):
     episode_number: Int = None
 
 
-class Title(Loose):
-    """A movie's or show's details with its appended sub-resources."""
+class Title(TranslationData):
+    """A movie's or show's details with its appended sub-resources; its translatable fields
+    (`title`, `name`, `overview`, …) are those its `translations` carry."""
 
     id: TmdbId
-    title: Text = None
-    name: Text = None
     original_title: Text = None
     original_name: Text = None
     original_language: Text = None
-    overview: Text = None
-    tagline: Text = None
     status: Text = None
     release_date: Date = None
     first_air_date: Date = None
     last_air_date: Date = None
-    runtime: Int = None
     budget: BigInt = None
     revenue: BigInt = None
-    homepage: Text = None
     popularity: Float = None
     vote_average: Float = None
     vote_count: Int = None
