@@ -44,18 +44,10 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
 
-# The link most child tables carry: indexed, and deleted with the row it points to (a re-sync
-# replaces a title's children, a deleted title takes them along).
-def content_fk() -> Mapped[int]:
-    return mapped_column(ForeignKey("content.id", ondelete="CASCADE"), index=True)
-
-
-def person_fk() -> Mapped[int]:
-    return mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
-
-
-def episode_fk() -> Mapped[int]:
-    return mapped_column(ForeignKey("episode.id", ondelete="CASCADE"), index=True)
+def parent_fk(table: str) -> Mapped[int]:
+    """The link most child tables carry: indexed, and deleted with the row it points to (a
+    re-sync replaces a title's children, a deleted title takes them along)."""
+    return mapped_column(ForeignKey(f"{table}.id", ondelete="CASCADE"), index=True)
 
 
 class ImageColumns:

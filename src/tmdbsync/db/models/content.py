@@ -18,7 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .base import Base, UtcDateTime, content_fk
+from .base import Base, UtcDateTime, parent_fk
 
 
 class Content(Base):
@@ -117,7 +117,7 @@ class ContentSeason(Base):
     __table_args__ = (UniqueConstraint("content_id", "season_number"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    content_id: Mapped[int] = content_fk()
+    content_id: Mapped[int] = parent_fk("content")
     tmdb_id: Mapped[int | None] = mapped_column(Integer)
     season_number: Mapped[int] = mapped_column(Integer)
     name: Mapped[str | None] = mapped_column(Text)
@@ -133,9 +133,7 @@ class Episode(Base):
     __table_args__ = (UniqueConstraint("season_id", "episode_number"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    season_id: Mapped[int] = mapped_column(
-        ForeignKey("content_season.id", ondelete="CASCADE"), index=True
-    )
+    season_id: Mapped[int] = parent_fk("content_season")
     tmdb_id: Mapped[int | None] = mapped_column(Integer)
     episode_number: Mapped[int] = mapped_column(Integer)
     episode_type: Mapped[str | None] = mapped_column(Text)

@@ -4,20 +4,25 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .base import Base, ImageColumns, UtcDateTime, content_fk, person_fk
+from .base import Base, ImageColumns, UtcDateTime, parent_fk
 
 
-class Company(Base):
-    __tablename__ = "company"
+class _OrganisationColumns:
+    """TMDb lists production companies and TV networks with the same fields."""
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     tmdb_id: Mapped[int] = mapped_column(Integer, unique=True)
     name: Mapped[str | None] = mapped_column(Text)
     logo_path: Mapped[str | None] = mapped_column(Text)
     origin_country: Mapped[str | None] = mapped_column(Text)
+
+
+class Company(_OrganisationColumns, Base):
+    __tablename__ = "company"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
 
 
 class ContentCompany(Base):
@@ -25,20 +30,14 @@ class ContentCompany(Base):
     __table_args__ = (UniqueConstraint("content_id", "company_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    content_id: Mapped[int] = content_fk()
-    company_id: Mapped[int] = mapped_column(
-        ForeignKey("company.id", ondelete="CASCADE"), index=True
-    )
+    content_id: Mapped[int] = parent_fk("content")
+    company_id: Mapped[int] = parent_fk("company")
 
 
-class Network(Base):
+class Network(_OrganisationColumns, Base):
     __tablename__ = "network"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    tmdb_id: Mapped[int] = mapped_column(Integer, unique=True)
-    name: Mapped[str | None] = mapped_column(Text)
-    logo_path: Mapped[str | None] = mapped_column(Text)
-    origin_country: Mapped[str | None] = mapped_column(Text)
 
 
 class ContentNetwork(Base):
@@ -46,10 +45,8 @@ class ContentNetwork(Base):
     __table_args__ = (UniqueConstraint("content_id", "network_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    content_id: Mapped[int] = content_fk()
-    network_id: Mapped[int] = mapped_column(
-        ForeignKey("network.id", ondelete="CASCADE"), index=True
-    )
+    content_id: Mapped[int] = parent_fk("content")
+    network_id: Mapped[int] = parent_fk("network")
 
 
 class ContentCreator(Base):
@@ -58,8 +55,8 @@ class ContentCreator(Base):
     __tablename__ = "content_creator"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    content_id: Mapped[int] = content_fk()
-    person_id: Mapped[int] = person_fk()
+    content_id: Mapped[int] = parent_fk("content")
+    person_id: Mapped[int] = parent_fk("person")
     credit_id: Mapped[str | None] = mapped_column(Text)
 
 
@@ -70,7 +67,7 @@ class ContentCountry(Base):
     __table_args__ = (UniqueConstraint("content_id", "iso_3166_1", "kind"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    content_id: Mapped[int] = content_fk()
+    content_id: Mapped[int] = parent_fk("content")
     iso_3166_1: Mapped[str] = mapped_column(Text)
     kind: Mapped[str] = mapped_column(String(16))
 
@@ -82,7 +79,7 @@ class ContentLanguage(Base):
     __table_args__ = (UniqueConstraint("content_id", "iso_639_1"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    content_id: Mapped[int] = content_fk()
+    content_id: Mapped[int] = parent_fk("content")
     iso_639_1: Mapped[str] = mapped_column(Text)
 
 
@@ -92,7 +89,7 @@ class ContentRelease(Base):
     __tablename__ = "content_release"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    content_id: Mapped[int] = content_fk()
+    content_id: Mapped[int] = parent_fk("content")
     iso_3166_1: Mapped[str] = mapped_column(Text)
     release_type: Mapped[int | None] = mapped_column(Integer)
     release_date: Mapped[datetime | None] = mapped_column(UtcDateTime())
@@ -105,7 +102,7 @@ class ContentTranslation(Base):
     __tablename__ = "content_translation"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    content_id: Mapped[int] = content_fk()
+    content_id: Mapped[int] = parent_fk("content")
     iso_639_1: Mapped[str] = mapped_column(Text)
     iso_3166_1: Mapped[str | None] = mapped_column(Text)
     title: Mapped[str | None] = mapped_column(Text)
@@ -119,7 +116,7 @@ class ContentAlternativeTitle(Base):
     __tablename__ = "content_alternative_title"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    content_id: Mapped[int] = content_fk()
+    content_id: Mapped[int] = parent_fk("content")
     iso_3166_1: Mapped[str | None] = mapped_column(Text)
     title: Mapped[str] = mapped_column(Text)
     title_type: Mapped[str | None] = mapped_column(Text)
@@ -143,10 +140,8 @@ class ContentWatchProvider(Base):
     __tablename__ = "content_watch_provider"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    content_id: Mapped[int] = content_fk()
-    provider_id: Mapped[int] = mapped_column(
-        ForeignKey("watch_provider.id", ondelete="CASCADE"), index=True
-    )
+    content_id: Mapped[int] = parent_fk("content")
+    provider_id: Mapped[int] = parent_fk("watch_provider")
     iso_3166_1: Mapped[str] = mapped_column(Text)
     offer_type: Mapped[str] = mapped_column(String(16))
     display_priority: Mapped[int | None] = mapped_column(Integer)
@@ -168,8 +163,8 @@ class ContentGenre(Base):
     __table_args__ = (UniqueConstraint("content_id", "genre_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    content_id: Mapped[int] = content_fk()
-    genre_id: Mapped[int] = mapped_column(ForeignKey("genre.id", ondelete="CASCADE"), index=True)
+    content_id: Mapped[int] = parent_fk("content")
+    genre_id: Mapped[int] = parent_fk("genre")
 
 
 class Keyword(Base):
@@ -185,17 +180,15 @@ class ContentKeyword(Base):
     __table_args__ = (UniqueConstraint("content_id", "keyword_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    content_id: Mapped[int] = content_fk()
-    keyword_id: Mapped[int] = mapped_column(
-        ForeignKey("keyword.id", ondelete="CASCADE"), index=True
-    )
+    content_id: Mapped[int] = parent_fk("content")
+    keyword_id: Mapped[int] = parent_fk("keyword")
 
 
 class ContentImage(ImageColumns, Base):
     __tablename__ = "content_image"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    content_id: Mapped[int] = content_fk()
+    content_id: Mapped[int] = parent_fk("content")
     image_type: Mapped[str] = mapped_column(Text)
 
 
@@ -203,7 +196,7 @@ class ContentVideo(Base):
     __tablename__ = "content_video"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    content_id: Mapped[int] = content_fk()
+    content_id: Mapped[int] = parent_fk("content")
     tmdb_video_id: Mapped[str | None] = mapped_column(Text)
     video_key: Mapped[str | None] = mapped_column(Text)
     site: Mapped[str | None] = mapped_column(Text)

@@ -7,14 +7,14 @@ from datetime import datetime
 from sqlalchemy import Float, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .base import Base, UtcDateTime, content_fk
+from .base import Base, UtcDateTime, parent_fk
 
 
 class ContentRating(Base):
     __tablename__ = "content_rating"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    content_id: Mapped[int] = content_fk()
+    content_id: Mapped[int] = parent_fk("content")
     source: Mapped[str] = mapped_column(Text)
     value: Mapped[str | None] = mapped_column(Text)
     score: Mapped[int | None] = mapped_column(Integer)

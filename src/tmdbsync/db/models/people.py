@@ -7,7 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import Boolean, Date, Float, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .base import Base, ImageColumns, UtcDateTime, content_fk, episode_fk, person_fk
+from .base import Base, ImageColumns, UtcDateTime, parent_fk
 
 
 class Person(Base):
@@ -68,7 +68,7 @@ class PersonAlias(Base):
     __tablename__ = "person_alias"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    person_id: Mapped[int] = person_fk()
+    person_id: Mapped[int] = parent_fk("person")
     name: Mapped[str] = mapped_column(Text)
 
 
@@ -76,14 +76,14 @@ class PersonImage(ImageColumns, Base):
     __tablename__ = "person_image"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    person_id: Mapped[int] = person_fk()
+    person_id: Mapped[int] = parent_fk("person")
 
 
 class _CastColumns:
     """A role, the same on a title and on an episode; the table puts its parent's key before
     these and its own extras after them (`sort_order`), keeping the column order of 0001."""
 
-    person_id: Mapped[int] = person_fk()
+    person_id: Mapped[int] = parent_fk("person")
     credit_id: Mapped[str | None] = mapped_column(Text)
     character: Mapped[str | None] = mapped_column(Text)
     cast_order: Mapped[int | None] = mapped_column(Integer)
@@ -92,7 +92,7 @@ class _CastColumns:
 class _CrewColumns:
     """A job, the same on a title and on an episode (placed like `_CastColumns`)."""
 
-    person_id: Mapped[int] = person_fk()
+    person_id: Mapped[int] = parent_fk("person")
     credit_id: Mapped[str | None] = mapped_column(Text)
     department: Mapped[str | None] = mapped_column(Text)
     job: Mapped[str | None] = mapped_column(Text)
@@ -102,7 +102,7 @@ class ContentCast(_CastColumns, Base):
     __tablename__ = "content_cast"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    content_id: Mapped[int] = content_fk()
+    content_id: Mapped[int] = parent_fk("content")
     episode_count: Mapped[int | None] = mapped_column(Integer, sort_order=1)
     """TV: episodes of this role over all seasons (`aggregate_credits`); NULL for movies."""
 
@@ -111,7 +111,7 @@ class ContentCrew(_CrewColumns, Base):
     __tablename__ = "content_crew"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    content_id: Mapped[int] = content_fk()
+    content_id: Mapped[int] = parent_fk("content")
     episode_count: Mapped[int | None] = mapped_column(Integer, sort_order=1)
 
 
@@ -119,7 +119,7 @@ class EpisodeCast(_CastColumns, Base):
     __tablename__ = "episode_cast"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    episode_id: Mapped[int] = episode_fk()
+    episode_id: Mapped[int] = parent_fk("episode")
     is_guest: Mapped[bool] = mapped_column(Boolean, default=False, sort_order=1)
 
 
@@ -127,4 +127,4 @@ class EpisodeCrew(_CrewColumns, Base):
     __tablename__ = "episode_crew"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    episode_id: Mapped[int] = episode_fk()
+    episode_id: Mapped[int] = parent_fk("episode")

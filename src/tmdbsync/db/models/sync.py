@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Date, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .base import Base, UtcDateTime
+from .base import Base, UtcDateTime, parent_fk
 
 
 class ContentSyncLog(Base):
@@ -47,9 +47,7 @@ class ContentSyncWindow(Base):
     __table_args__ = (UniqueConstraint("log_id", "gte"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    log_id: Mapped[int] = mapped_column(
-        ForeignKey("content_sync_log.id", ondelete="CASCADE"), index=True
-    )
+    log_id: Mapped[int] = parent_fk("content_sync_log")
     gte: Mapped[date] = mapped_column(Date)
     lte: Mapped[date] = mapped_column(Date)
     is_completed: Mapped[bool] = mapped_column(Boolean, default=False)
