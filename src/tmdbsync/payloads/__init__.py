@@ -16,7 +16,7 @@ from .credits import CastCredit, Credits, CrewCredit, Job, PersonRef, Role
 from .listings import ChangesPage, DiscoverItem, DiscoverPage
 from .omdb import OmdbTitle, omdb_count, omdb_score, omdb_value, parse_awards
 from .people import PersonDetails
-from .seasons import EpisodePayload, SeasonPayload, SeasonSummary
+from .seasons import EpisodePayload, SeasonPayload, SeasonSummary, ShowPart
 from .titles import Company, Title
 from .trakt import TraktRatings, TraktStats
 
@@ -40,6 +40,7 @@ __all__ = [
     "Role",
     "SeasonPayload",
     "SeasonSummary",
+    "ShowPart",
     "Title",
     "TraktRatings",
     "TraktStats",

@@ -12,7 +12,7 @@ from .credits import CastCredit, CrewCredit
 Number = Annotated[int, Field(ge=0, le=INT32, strict=True)]
 
 
-class _Part(Loose):
+class ShowPart(Loose):
     """What a season and an episode both carry: the part of the show as TMDb lists it."""
 
     id: Int = None
@@ -22,7 +22,7 @@ class _Part(Loose):
     vote_average: Float = None
 
 
-class EpisodePayload(_Part):
+class EpisodePayload(ShowPart):
     episode_number: Number
     episode_type: Text = None
     runtime: Int = None
@@ -33,7 +33,7 @@ class EpisodePayload(_Part):
     guest_stars: LooseList[CastCredit] = []
 
 
-class SeasonSummary(_Part):
+class SeasonSummary(ShowPart):
     season_number: Number
     episode_count: Int = None
     poster_path: Text = None

@@ -17,6 +17,7 @@ from tmdbsync.payloads import (
     Job,
     Role,
     SeasonSummary,
+    ShowPart,
     Title,
 )
 from tmdbsync.sync.bundle import TitleBundle
@@ -74,34 +75,37 @@ def content_row(bundle: TitleBundle, imdb_id: str | None) -> Row:
     }
 
 
+def _part_row(part: ShowPart) -> Row:
+    """The columns a season and an episode fill alike."""
+    return {
+        "tmdb_id": part.id,
+        "name": part.name,
+        "overview": part.overview,
+        "air_date": part.air_date,
+        "vote_average": part.vote_average,
+    }
+
+
 def season_row(content_id: int, summary: SeasonSummary) -> Row:
     return {
         "content_id": content_id,
-        "tmdb_id": summary.id,
         "season_number": summary.season_number,
-        "name": summary.name,
-        "overview": summary.overview,
-        "air_date": summary.air_date,
         "episode_count": summary.episode_count,
         "poster_path": summary.poster_path,
-        "vote_average": summary.vote_average,
+        **_part_row(summary),
     }
 
 
 def episode_row(season_id: int, episode: EpisodePayload) -> Row:
     return {
         "season_id": season_id,
-        "tmdb_id": episode.id,
         "episode_number": episode.episode_number,
         "episode_type": episode.episode_type,
-        "name": episode.name,
-        "overview": episode.overview,
-        "air_date": episode.air_date,
         "runtime": episode.runtime,
         "production_code": episode.production_code,
         "still_path": episode.still_path,
-        "vote_average": episode.vote_average,
         "vote_count": episode.vote_count,
+        **_part_row(episode),
     }
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from types import TracebackType
 
 from rich import box
 from rich.console import Console
@@ -37,12 +36,7 @@ class RichProgress(Progress):
         self.bar.start()
         return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.bar.stop()
 
     def _task(self, kind: Kind) -> TaskID:

@@ -11,7 +11,6 @@ import asyncio
 import contextlib
 import signal
 from collections.abc import Iterator
-from types import TracebackType
 
 from tmdbsync.exits import STOPS
 
@@ -29,12 +28,7 @@ class StopSignals:
             loop.add_signal_handler(signum, self.handle, signum)
         return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         loop = asyncio.get_running_loop()
         for signum in STOPS:
             loop.remove_signal_handler(signum)
