@@ -135,8 +135,8 @@ class EventProgress(Progress):
         tally = self.summary.of(kind)
         self.events.emit(
             "step_done",
-            f"{kind} {step} done: {tally.refreshed} refreshed, {tally.probes} audit probes, "
-            f"{tally.retried} retried so far",
+            f"{kind} {step} done: {tally.refreshed} queued by changes, "
+            f"{tally.probes} audit probes, {tally.retried} retried so far",
             kind=kind,
             step=step,
             refreshed=tally.refreshed,

@@ -74,7 +74,7 @@ SUMMARY_ROWS = {
     "pages": "discover pages",
     "titles": "titles stored",
     "skipped": "titles skipped",
-    "refreshed": "refreshed (changes)",
+    "refreshed": "queued by changes",
     "probes": "audit probes",
     "reopened": "months reopened",
     "retried": "skipped retried",
