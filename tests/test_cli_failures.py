@@ -164,7 +164,7 @@ def test_a_database_busy_past_its_timeout_is_one_line(
 
 
 def test_verbose_adds_the_traceback(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setenv("TMDB_API_KEY", "k")
+    monkeypatch.setenv("TMDB_API_KEY", "0123456789abcdef0123456789abcdef")
     monkeypatch.setenv("TMDBSYNC_DATABASE_URL", f"sqlite:///{tmp_path}")
     result = runner.invoke(app, ["sync", "-v"])
     assert result.exit_code == 2
@@ -228,3 +228,28 @@ def cli_command(*args: str) -> list[str]:
 def cli_env(env: dict[str, str]) -> dict[str, str]:
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("TMDB", "OMDB"))}
     return clean | env
+
+
+@pytest.mark.parametrize("verbose", [False, True])
+def test_a_bug_is_one_line_exit_1_and_never_shows_the_key(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, fake_api: FakeApi, verbose: bool
+) -> None:
+    """An exception nothing describes is a bug: one line naming it (CONTRACT: without -v every
+    failure is one line), exit 1; -v adds the traceback. The key it quotes is redacted in both."""
+    for name, value in fake_env(fake_api, tmp_path / "bug.db").items():
+        monkeypatch.setenv(name, value)
+    key = os.environ["TMDB_API_KEY"]
+
+    async def broken(*_: object, **__: object) -> None:
+        raise RuntimeError(f"boom at https://api.themoviedb.org/3/movie/1?api_key={key}\nmore")
+
+    monkeypatch.setattr("tmdbsync.sync.service.run_once", broken)
+    result = runner.invoke(app, ["sync", "--max-pages", "1", *(["-v"] if verbose else [])])
+    assert result.exit_code == 1, result.output
+    assert key not in result.stderr
+    assert ("Traceback" in result.stderr) is verbose
+    line = error_lines(result.stderr)[-1]
+    assert line.startswith("error: unexpected RuntimeError: boom at ")
+    assert "run again with -v" in line
+    if not verbose:
+        assert one_error_line(result.stderr) == line

@@ -55,7 +55,7 @@ def _setup_logging(settings: Settings | None, verbose: bool) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(logging.DEBUG if verbose else logging.WARNING)
-    set_verbose(verbose)
+    set_verbose(verbose, settings.secrets() if settings else ())
     for noisy in ("httpx", "httpcore"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
