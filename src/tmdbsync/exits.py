@@ -3,7 +3,7 @@
 A run's row (`sync_run.exit_code`), `sync --json` and the process's exit status all ask
 `exit_code`, so they cannot disagree. A failure a person can act on (configuration, a database
 that cannot be opened or written, a full disk) is described in one line by `describe`; anything
-else is a bug: exit 1, with its traceback.
+else is a bug: exit 1, also in one line (`-v` adds the traceback).
 """
 
 from __future__ import annotations
