@@ -51,11 +51,12 @@ DEMO_DB = "tmdbsync-demo.db"
 def _setup_logging(settings: Settings | None, verbose: bool) -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    handler.addFilter(RedactingFilter(settings.secrets() if settings else []))
+    secrets = settings.secrets() if settings else []
+    handler.addFilter(RedactingFilter(secrets))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(logging.DEBUG if verbose else logging.WARNING)
-    set_verbose(verbose, settings.secrets() if settings else ())
+    set_verbose(verbose, secrets)
     for noisy in ("httpx", "httpcore"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 

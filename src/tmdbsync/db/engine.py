@@ -13,21 +13,13 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from pydantic import SecretStr
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
+from tmdbsync.db.urls import normalise
 from tmdbsync.errors import FatalError
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 BUSY_TIMEOUT = 30.0  # seconds SQLite waits for another process's lock before "database is locked"
-
-
-def normalise_url(url: str) -> str:
-    """Let users write plain `postgresql://`; we ship psycopg 3, not psycopg2."""
-    parsed = make_url(url)
-    if parsed.drivername in ("postgresql", "postgres"):
-        parsed = parsed.set(drivername="postgresql+psycopg")
-    return parsed.render_as_string(hide_password=False)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -113,7 +105,7 @@ def database_problem(exc: BaseException) -> str:
 
 def make_engine(url: str | SecretStr) -> Engine:
     """An engine for `url` (a SecretStr from Settings, so the password stays hidden elsewhere)."""
-    url = normalise_url(url.get_secret_value() if isinstance(url, SecretStr) else url)
+    url = normalise(url.get_secret_value() if isinstance(url, SecretStr) else url)
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT})
         event.listen(engine, "connect", _sqlite_pragmas)

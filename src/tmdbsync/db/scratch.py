@@ -11,13 +11,13 @@ from contextlib import contextmanager
 
 from sqlalchemy import create_engine, text
 
-from tmdbsync.db.engine import normalise_url
+from tmdbsync.db.urls import normalise
 
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
 
 def scratch_url() -> str:
-    return normalise_url(os.environ.get("TMDBSYNC_TEST_POSTGRES_URL", DEFAULT_URL))
+    return normalise(os.environ.get("TMDBSYNC_TEST_POSTGRES_URL", DEFAULT_URL))
 
 
 def unavailable() -> str | None:

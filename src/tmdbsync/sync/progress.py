@@ -74,6 +74,7 @@ SUMMARY_ROWS = {
     "pages": "discover pages",
     "titles": "titles stored",
     "skipped": "titles skipped",
+    "dead_lettered": "dead-lettered",
     "refreshed": "queued by changes",
     "probes": "audit probes",
     "reopened": "months reopened",
