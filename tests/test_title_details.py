@@ -470,13 +470,18 @@ def test_each_detail_table_holds_what_the_fake_served_in_the_one_request(
     assert_countries(engine, content_id, expected)
 
 
-def test_a_sync_leaves_no_empty_string_in_any_text_column(
-    fake_api: FakeApi, database_url: str, engine: Engine
-) -> None:
+def _sync_a_month(fake_api: FakeApi, database_url: str, engine: Engine) -> None:
+    """Three pages of 2024-03 with the principal people: every detail table gets rows."""
     settings = fake_settings(
         fake_api, database_url, people="principal", start="2024-03", end="2024-03"
     )
     run(settings, engine, max_pages=3)
+
+
+def test_a_sync_leaves_no_empty_string_in_any_text_column(
+    fake_api: FakeApi, database_url: str, engine: Engine
+) -> None:
+    _sync_a_month(fake_api, database_url, engine)
     assert scalar(engine, "select count(*) from content") > 0
     assert scalar(engine, "select count(*) from person where enriched_at is not null") > 0
     assert _empty_text(engine) == []
@@ -485,10 +490,7 @@ def test_a_sync_leaves_no_empty_string_in_any_text_column(
 def test_every_contract_detail_table_is_filled_by_a_sync(
     fake_api: FakeApi, database_url: str, engine: Engine
 ) -> None:
-    settings = fake_settings(
-        fake_api, database_url, people="principal", start="2024-03", end="2024-03"
-    )
-    run(settings, engine, max_pages=3)
+    _sync_a_month(fake_api, database_url, engine)
     tables = (
         "content_creator",
         "company",
