@@ -44,7 +44,8 @@ def write_export(path: Path, lines: int, every: int = 0) -> None:
 
 
 def fill(engine: Engine, lines: int, held: int) -> None:
-    """`held` listed ids (the file's last ones) and GONE unlisted ones, synced the day before."""
+    """`held` listed ids (the file's last ones) and GONE unlisted ones, synced the day before,
+    each with an IMDb id and its OMDb answer (a database in routine, not one mid-backfill)."""
     first = lines - held + 1
     postgres = engine.dialect.name == "postgresql"
     series = (
@@ -54,8 +55,9 @@ def fill(engine: Engine, lines: int, held: int) -> None:
         "SELECT n FROM s"
     )
     insert = (
-        "INSERT INTO content (type, tmdb_id, title, popularity, synced_at, export_misses) "
-        "SELECT 'movie', n, 'Title ' || n, 1.0, :synced, 0 FROM ({series}) AS ids"
+        "INSERT INTO content (type, tmdb_id, title, popularity, synced_at, export_misses,"
+        " imdb_id, omdb_status) SELECT 'movie', n, 'Title ' || n, 1.0, :synced, 0,"
+        " 'tt' || n, 'found' FROM ({series}) AS ids"
     )
     synced = datetime(2026, 1, 31, 12, tzinfo=UTC)
     with engine.begin() as connection:

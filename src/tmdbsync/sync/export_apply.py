@@ -136,6 +136,8 @@ def apply_export(
         )
         if staged != lines:
             raise ExportUnreadable(f"{path.name}: {lines - (staged or 0)} lines without an id")
+        if connection.dialect.name == "postgresql":
+            connection.exec_driver_sql("ANALYZE export_line")
         result = _diff(connection, kind, day, lines, include_adult, now)
         # Every staged row is this transaction's (none outlives it), so no WHERE: SQLite then
         # drops the table's pages at once instead of visiting a million rows.

@@ -18,11 +18,13 @@ from sqlalchemy import (
     and_,
     delete,
     exists,
-    insert,
     literal,
     or_,
     select,
+    true,
 )
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from tmdbsync.db.models import Content, SkippedTitle, TitleQueue
 from tmdbsync.kinds import Kind
@@ -43,7 +45,11 @@ def add(
     now: datetime,
 ) -> int:
     """Queue the ids `candidates` selects (columns `tmdb_id` and `popularity`) that are not
-    queued yet, in one INSERT … SELECT; returns how many were queued."""
+    queued yet, in one INSERT … SELECT; returns how many were queued.
+
+    ON CONFLICT, not NOT EXISTS: after the export diff's big UPDATE, PostgreSQL's estimates
+    of `content` are stale and it planned the NOT EXISTS as a nested loop rescanning the
+    queue's growing `type` range for each new id (O(n²): minutes for 100k new ids)."""
     found = candidates.subquery()
     rows = select(
         literal(kind),
@@ -51,9 +57,12 @@ def add(
         found.c.popularity,
         literal(reason),
         literal(now, type_=TitleQueue.queued_at.type),
-    ).where(~exists().where(TitleQueue.type == kind, TitleQueue.tmdb_id == found.c.tmdb_id))
-    statement = insert(TitleQueue).from_select(
-        ["type", "tmdb_id", "popularity", "reason", "queued_at"], rows
+    ).where(true())  # SQLite reads INSERT … SELECT … ON CONFLICT only with a WHERE
+    dialect_insert = postgresql_insert if connection.dialect.name == "postgresql" else sqlite_insert
+    statement = (
+        dialect_insert(TitleQueue)
+        .from_select(["type", "tmdb_id", "popularity", "reason", "queued_at"], rows)
+        .on_conflict_do_nothing(index_elements=["type", "tmdb_id"])
     )
     # an INSERT's row count comes back only when asked for (else -1 on psycopg)
     result = connection.execute(statement, execution_options={"preserve_rowcount": True})

@@ -18,7 +18,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .base import Base, UtcDateTime, parent_fk
+from .base import Base, UtcDateTime, parent_fk, partial_index
+
+_IMDB = "imdb_id IS NOT NULL"
 
 
 class Content(Base):
@@ -27,13 +29,23 @@ class Content(Base):
     __tablename__ = "content"
     __table_args__ = (
         UniqueConstraint("type", "tmdb_id"),
-        Index("ix_content_omdb_pending", "omdb_status"),
+        # Partial (migration 0012): an update PostgreSQL cannot make in place writes to every
+        # index, so these hold only the rows they are asked for; the queues read them in order.
+        partial_index(
+            "ix_content_omdb_pending", "type", "id", where=f"omdb_status IS NULL AND {_IMDB}"
+        ),
+        partial_index(
+            "ix_content_trakt_pending", "type", "id", where=f"trakt_status IS NULL AND {_IMDB}"
+        ),
+        partial_index("ix_content_imdb_id", "imdb_id", where=_IMDB),
+        partial_index(
+            "ix_content_collection_id", "collection_id", where="collection_id IS NOT NULL"
+        ),
         # what apps ask: by title, newest releases, most popular
         Index("ix_content_title", "title"),
         Index("ix_content_type_release_date", "type", "release_date"),
         Index("ix_content_type_popularity", "type", "popularity"),
         Index("ix_content_synced", "type", "synced_at"),
-        Index("ix_content_trakt_pending", "trakt_status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -61,7 +73,7 @@ class Content(Base):
     number_of_seasons: Mapped[int | None] = mapped_column(Integer)
     number_of_episodes: Mapped[int | None] = mapped_column(Integer)
     episode_run_time: Mapped[int | None] = mapped_column(Integer)
-    imdb_id: Mapped[str | None] = mapped_column(Text, index=True)
+    imdb_id: Mapped[str | None] = mapped_column(Text)
     facebook_id: Mapped[str | None] = mapped_column(Text)
     instagram_id: Mapped[str | None] = mapped_column(Text)
     twitter_id: Mapped[str | None] = mapped_column(Text)
@@ -76,7 +88,7 @@ class Content(Base):
     next_episode_season: Mapped[int | None] = mapped_column(Integer)
     next_episode_number: Mapped[int | None] = mapped_column(Integer)
     collection_id: Mapped[int | None] = mapped_column(
-        ForeignKey("collection.id", ondelete="SET NULL"), index=True
+        ForeignKey("collection.id", ondelete="SET NULL")
     )
     synced_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     omdb_status: Mapped[str | None] = mapped_column(String(16))
