@@ -42,11 +42,6 @@ def apply_person_export(
 
 
 def _diff(connection: Connection, day: date, lines: int, now: datetime) -> ExportResult:
-    if connection.dialect.name == "postgresql":
-        # Statistics of the rows just staged: without them the planner takes export_line for a
-        # few thousand rows and walks it to find the few marked people (25 s of a million lines)
-        # instead of looking them up. ANALYZE counts this transaction's own rows.
-        connection.exec_driver_sql("ANALYZE export_line")
     listed = exists().where(ExportLine.type == KIND, ExportLine.tmdb_id == Person.tmdb_id)
     # Back: listed though marked before the file was made (a mark made since, by a 404 after
     # the file, is newer news than the file and stays).
