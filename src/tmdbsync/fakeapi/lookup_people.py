@@ -8,7 +8,7 @@ from typing import Any
 from . import payloads as pl
 from .appends import add_appends, parse_appends
 from .ground import Ground
-from .people import draw_person_id, valid_person
+from .people import draw_person_id
 from .seeding import hex_id, sub_rng
 from .vocab import CHARACTERS
 
@@ -21,7 +21,7 @@ class PersonLookups(Ground):
     def person(self, pid: int, appends: str | Iterable[str] | None = None) -> JsonDict | None:
         """``/person/{id}`` body with appends (images, external_ids, combined_credits...)."""
         names = parse_appends(appends)
-        if not valid_person(pid):
+        if not self.people.exists(pid):
             return None
         return add_appends(
             self.people.details(pid), names, lambda name: self.person_part(pid, name)
@@ -29,7 +29,7 @@ class PersonLookups(Ground):
 
     def person_part(self, pid: int, part: str) -> JsonDict | None:
         """``/person/{id}/{part}``."""
-        if not valid_person(pid):
+        if not self.people.exists(pid):
             return None
         if part == "images":
             return self.people.images(pid)

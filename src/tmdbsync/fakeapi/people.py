@@ -1,12 +1,15 @@
 """The shared pool of people that casts and crews are drawn from.
 
 People are picked with a Zipf-like popularity so the same person shows up in many
-titles across months, as on TMDb; a person's data depends only on (seed, id).
+titles across months, as on TMDb; a person's data depends only on (seed, id). The people
+some answer has shown are `known`: the daily person export lists them (listing the whole
+pool would cost seconds a file), which covers everyone a client can hold.
 """
 
 from __future__ import annotations
 
 import random
+import threading
 from functools import lru_cache
 from typing import Any
 
@@ -48,9 +51,23 @@ class People:
     def __init__(self, seed: int) -> None:
         self.seed = seed
         self.base = lru_cache(maxsize=200_000)(self._base)
+        self._known: set[int] = set()
+        self._lock = threading.Lock()
+        self.gone: set[int] = set()
+        """People TMDb deleted: `/person/{id}` answers 404, the person export leaves them out."""
+
+    def exists(self, pid: int) -> bool:
+        return valid_person(pid) and pid not in self.gone
+
+    def known(self) -> list[int]:
+        """Ids of the people any answer has shown so far, in id order."""
+        with self._lock:
+            return sorted(self._known)
 
     def _base(self, pid: int) -> JsonDict:
         """The person fields every credit repeats (name, gender, profile...)."""
+        with self._lock:  # every answer showing a person builds it here first
+            self._known.add(pid)
         rng = sub_rng(self.seed, "person", pid)
         locale = rng.choices(_LOCALES, _LOCALE_WEIGHTS)[0]
         first, last = rng.choice(FIRST_NAMES[locale]), rng.choice(LAST_NAMES[locale])

@@ -159,14 +159,21 @@ class FakeApi(Services):
         self.catalogue.drift(kind, year, month, add, remove)
         self.clear_cache()
 
+    def delete_people(self, ids: set[int]) -> None:
+        """People TMDb deletes: `/person/{id}` answers 404, the person export leaves them out."""
+        self.catalogue.people.gone.update(ids)
+        self.clear_cache()
+
     def reset(self) -> None:
-        """Back to a clean state (faults, scripts, limits, latency, drift, stats)."""
+        """Back to a clean state (faults, scripts, limits, latency, drift, deleted people,
+        stats)."""
         self.faults = Faults()
         self.clear_scripts()
         self.set_rate_limit(None)
         self.set_omdb_daily_limit(None)
         self.latency = 0.0
         self.catalogue.months.reset_drift()
+        self.catalogue.people.gone.clear()
         self.exports.reset()
         self.clear_cache()
         self._stats.reset()

@@ -8,10 +8,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Engine, delete, func, select
+from sqlalchemy import Engine, delete, exists, func, select
 
 from tmdbsync.clock import utc_now
-from tmdbsync.db.models import Person, PersonAlias, PersonImage
+from tmdbsync.db.models import DeadLetter, Person, PersonAlias, PersonImage
 from tmdbsync.db.upsert import insert_rows, upsert
 from tmdbsync.payloads import PersonDetails
 from tmdbsync.store.rows import image_rows
@@ -29,9 +29,16 @@ class People:
 
     def queue(self, policy: str, limit: int, backoff: Backoff) -> list[int]:
         """TMDb ids of people still to enrich under `policy`, principal ones first; people whose
-        request keeps failing wait in `dead_letter` until `backoff` says they are due."""
+        request keeps failing wait in `dead_letter` until `backoff` says they are due. People
+        the person export marked deleted are left out (they would answer 404), unless a dead
+        letter (a 404 of their own) says when to ask again."""
         if policy == "none" or limit <= 0:
             return []
+        dead_lettered = exists().where(
+            DeadLetter.provider == "tmdb",
+            DeadLetter.type == "person",
+            DeadLetter.tmdb_id == Person.tmdb_id,
+        )
         # One equality on is_principal per query, so each reads ix_person_pending in order.
         found: list[int] = []
         with self.engine.connect() as connection:
@@ -42,6 +49,7 @@ class People:
                         Person.enriched_at.is_(None),
                         Person.is_principal == principal,
                         not_waiting("tmdb", "person", Person.tmdb_id, backoff, self.now()),
+                        Person.deleted_at.is_(None) | dead_lettered,
                     )
                     .order_by(Person.id)
                     .limit(limit - len(found))
@@ -85,6 +93,8 @@ class People:
             "enriched_at": self.now(),
             "enriched_bucket": bucket,
             "enrich_error": None,
+            "deleted_at": None,  # it answered: TMDb knows it again
+            "export_misses": 0,
         }
         values["checksum"] = checksum = digest(details)
         with self.engine.begin() as connection:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import gzip
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
@@ -43,6 +43,7 @@ from tmdbsync.sync.title_queue import add
 CHUNK = 20_000  # lines per staging statement: bounds memory, not the file size
 BLOCK = 1 << 20  # gunzipped bytes read at a time
 MISSES_TO_DELETE = 2  # consecutive exports without a held title before it counts as deleted
+MAX_LINE = 64 << 10  # bytes; real lines are under 300
 SQLITE_CACHE_KIB = 32 * 1024  # SQLite's page cache while applying (its default is 2 MiB)
 POSTGRES_WORK_MEM = "64MB"  # per sort or hash of the diff, this transaction only
 
@@ -61,7 +62,8 @@ class ExportResult:
 
 def read_blocks(path: Path) -> Iterator[list[bytes]]:
     """The file's non-empty lines, CHUNK at a time, gunzipped a block at a time (constant
-    memory); ExportUnreadable if the gzip stream breaks off."""
+    memory); ExportUnreadable if the gzip stream breaks off or a line passes MAX_LINE (the
+    download cap counts gzip bytes: a small file can unpack to one endless line)."""
     try:
         with gzip.open(path, "rb") as stream:
             carry = b""
@@ -69,6 +71,8 @@ def read_blocks(path: Path) -> Iterator[list[bytes]]:
             while block := stream.read(BLOCK):
                 parts = (carry + block).split(b"\n")
                 carry = parts.pop()
+                if len(carry) > MAX_LINE or (parts and max(map(len, parts)) > MAX_LINE):
+                    raise ExportUnreadable(f"{path.name}: a line is longer than {MAX_LINE:,} bytes")
                 lines += (line for line in parts if line.strip())
                 if len(lines) >= CHUNK:
                     yield lines
@@ -126,7 +130,23 @@ def apply_export(
     now: datetime | None = None,
 ) -> ExportResult:
     """Apply the export of `kind` published on `day` (read from `path`); see the module doc."""
-    now = now or datetime.now(UTC)
+    moment = now or datetime.now(UTC)
+
+    def diff(connection: Connection, lines: int) -> ExportResult:
+        return _diff(connection, kind, day, lines, include_adult, moment)
+
+    return apply_file(engine, kind, day, path, diff, moment)
+
+
+Diff = Callable[[Connection, int], ExportResult]
+
+
+def apply_file(
+    engine: Engine, kind: str, day: date, path: Path, diff: Diff, now: datetime
+) -> ExportResult:
+    """Stage the file of `kind` (titles or people) in `export_line`, run `diff` with the count of
+    staged lines, and log the file in `export_log`: one transaction, so a file that cannot be
+    read changes nothing."""
     with engine.begin() as connection, _roomy_memory(connection):
         stage = text(STAGE[connection.dialect.name])
         lines = 0
@@ -146,7 +166,7 @@ def apply_export(
             # The staged rows' real count and spread: the table is empty whenever autovacuum
             # looks, and the diff's plans are only as good as these figures.
             connection.exec_driver_sql("ANALYZE export_line")
-        result = _diff(connection, kind, day, lines, include_adult, now)
+        result = diff(connection, lines)
         # Every staged row is this transaction's (none outlives it), so no WHERE: SQLite then
         # drops the table's pages at once instead of visiting a million rows.
         connection.execute(delete(ExportLine))

@@ -90,10 +90,13 @@ async def dead_letter(
     ctx: SyncContext, bucket: Kind, item: Title | Letter, failure: Failure
 ) -> str:
     """Record `item` as failing for `failure`'s reason, counted in `bucket`; returns the reason
-    as recorded. A title TMDb no longer knows (404) is marked deleted too, if we hold it.
+    as recorded. A title or person TMDb no longer knows (404) is marked deleted too, if we hold
+    it; it stays recorded, so it is asked again only when its wait is over.
     """
     tally = ctx.summary.of(bucket)
     if isinstance(item, Letter):
+        if failure.code == NOT_FOUND and (item.provider, item.type) == ("tmdb", "person"):
+            await ctx.write(mark_deleted, ctx.store.engine, "person", item.tmdb_id, ctx.store.now())
         await ctx.write(
             ctx.store.dead_letters.record, item.provider, item.type, item.tmdb_id, failure
         )

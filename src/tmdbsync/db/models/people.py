@@ -7,15 +7,15 @@ from datetime import date, datetime
 from sqlalchemy import Boolean, Date, Float, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .base import Base, ImageColumns, UtcDateTime, parent_fk
+from .base import Base, ImageColumns, UtcDateTime, parent_fk, partial_index
 
 
 class Person(Base):
     """A person seen in any credit; `enriched_at` is set once `/person/{id}` was fetched."""
 
     __tablename__ = "person"
-    # Two partial indexes keep the queue flat at millions of people: the waiting ones in queue
-    # order, and the enriched ones by when (today's people share).
+    # Partial indexes keep the queue flat at millions of people: the waiting ones in queue
+    # order, the enriched ones by when (today's people share), and the few marked deleted.
     __table_args__ = (
         Index(
             "ix_person_pending",
@@ -32,6 +32,7 @@ class Person(Base):
             postgresql_where=text("enriched_at IS NOT NULL"),
         ),
         Index("ix_person_name", "name"),
+        partial_index("ix_person_deleted", "deleted_at", where="deleted_at IS NOT NULL"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -60,6 +61,9 @@ class Person(Base):
     enriched_bucket: Mapped[str | None] = mapped_column(String(8))
     checksum: Mapped[str | None] = mapped_column(String(64))
     changed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    deleted_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    """When TMDb stopped knowing them (two person exports without them, or a 404); rows stay."""
+    export_misses: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class PersonAlias(Base):
