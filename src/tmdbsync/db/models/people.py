@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, Float, Index, Integer, String, Text, text
+from sqlalchemy import Boolean, Date, Float, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, ImageColumns, UtcDateTime, parent_fk, partial_index
@@ -17,19 +17,9 @@ class Person(Base):
     # Partial indexes keep the queue flat at millions of people: the waiting ones in queue
     # order, the enriched ones by when (today's people share), and the few marked deleted.
     __table_args__ = (
-        Index(
-            "ix_person_pending",
-            "is_principal",
-            "id",
-            sqlite_where=text("enriched_at IS NULL"),
-            postgresql_where=text("enriched_at IS NULL"),
-        ),
-        Index(
-            "ix_person_enriched",
-            "enriched_at",
-            "enriched_bucket",
-            sqlite_where=text("enriched_at IS NOT NULL"),
-            postgresql_where=text("enriched_at IS NOT NULL"),
+        partial_index("ix_person_pending", "is_principal", "id", where="enriched_at IS NULL"),
+        partial_index(
+            "ix_person_enriched", "enriched_at", "enriched_bucket", where="enriched_at IS NOT NULL"
         ),
         Index("ix_person_name", "name"),
         partial_index("ix_person_deleted", "deleted_at", where="deleted_at IS NOT NULL"),
