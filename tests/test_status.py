@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -10,12 +13,13 @@ import pytest
 from alembic import command
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, insert, inspect
+from sqlalchemy import Engine, insert, inspect, text
 from typer.testing import CliRunner
 
 from tmdbsync.cli import app
-from tmdbsync.db.engine import alembic_config, make_engine
-from tmdbsync.db.models import ExportLog, SkippedTitle, SyncLock, SyncRun, TitleQueue
+from tmdbsync.db import tables
+from tmdbsync.db.engine import alembic_config, make_engine, script_revisions
+from tmdbsync.db.models import Base, ExportLog, SkippedTitle, SyncLock, SyncRun, TitleQueue
 from tmdbsync.db.synthetic import fill
 from tmdbsync.settings import YearMonth
 from tmdbsync.sync.lock import RunLock
@@ -304,3 +308,78 @@ def test_an_older_schema_names_its_migration_and_is_not_upgraded(database_url: s
     )
     assert schema_of(engine) == before
     assert before[0] == "0005"
+
+
+def test_a_schema_newer_than_this_tmdbsync_says_so(engine: Engine, database_url: str) -> None:
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = '9999'"))
+
+    [line] = lines_of(status(database_url))
+
+    assert "was migrated by a newer tmdbsync (revision 9999); upgrade tmdbsync" in line
+    assert schema_of(engine)[0] == "9999"
+
+
+def test_the_migrations_read_as_text_agree_with_alembic() -> None:
+    """`status` reads the scripts' revision lines instead of loading them with Alembic."""
+    script = ScriptDirectory.from_config(alembic_config(make_engine("sqlite://")))
+    every = {revision.revision for revision in script.walk_revisions()}
+    assert script_revisions() == (script.get_current_head(), every)
+    assert len(every) > 10
+
+
+def test_the_core_tables_status_reads_match_the_models() -> None:
+    """db/tables.py names columns the models have, with their types (UtcDateTime, Boolean)."""
+    for light in tables.ALL:
+        model = Base.metadata.tables[light.name]
+        for column in light.c:
+            where = f"{light.name}.{column.name}"
+            assert column.name in model.c, where
+            assert type(column.type) is type(model.c[column.name].type), where
+
+
+HEAVY = (
+    "tmdbsync.db.models",
+    "tmdbsync.sync.orchestrator",
+    "tmdbsync.store",
+    "tmdbsync.payloads",
+    "tmdbsync.http",
+    "sqlalchemy.orm",
+    "alembic",
+    "httpx",
+)
+"""What `status` used to import and must not again: most of a fresh process's second."""
+
+
+def test_status_runs_without_the_orm_alembic_or_the_sync_machinery(
+    engine: Engine, database_url: str
+) -> None:
+    """Cron jobs and monitoring probes run `status` in a new process each time: every section
+    of the report (a skipped title due, a run, the month table) is built by a process that
+    never imports the heavy modules (a count of them, not a time: timed tests are flaky)."""
+    fill(engine, FIRST, LAST, {"movie": LAST, "tv": LAST.previous()}, titles=50, now=NOW)
+    with engine.begin() as connection:
+        connection.execute(insert(SkippedTitle), [_skip(1, "not_found", NOW - timedelta(days=40))])
+        connection.execute(insert(SyncRun), [_run(NOW, finished=True, host="box", pid=9)])
+    code = (
+        "import json, sys\n"
+        "from tmdbsync.cli import app\n"
+        "for extra in ([], ['--json'], ['--since', '2024']):\n"
+        "    try:\n"
+        "        app(['status', '--database', sys.argv[1], *extra])\n"
+        "    except SystemExit as end:\n"
+        "        assert not end.code, end.code\n"
+        "print(json.dumps(sorted(sys.modules)), file=sys.stderr)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code, database_url],
+        capture_output=True,
+        text=True,
+        env=os.environ | RANGE_ENV,
+        check=True,
+    )
+    loaded = set(json.loads(result.stderr.splitlines()[-1]))
+    assert "Skipped:  1 titles (1 not_found), 1 due for retry" in result.stdout
+    assert "Sync log" in result.stdout
+    heavy = sorted(m for m in loaded if any(m == h or m.startswith(f"{h}.") for h in HEAVY))
+    assert heavy == []
