@@ -105,9 +105,9 @@ class QuotaLedger:
         query = select(USAGE.bucket, USAGE.requests).where(
             USAGE.provider == self.provider, USAGE.day == (day or self.today())
         )
-        unused: dict[str, int] = dict.fromkeys(KINDS, 0)
+        none: dict[str, int] = dict.fromkeys(KINDS, 0)
         with self.engine.connect() as connection:
-            return unused | dict(connection.execute(query).tuples().all())
+            return none | dict(connection.execute(query).tuples().all())
 
     def reserve(self, bucket: Bucket, *, borrow: bool = False) -> None:
         """Count one request against today's quota, or raise QuotaExhausted without counting.
