@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 import json
+import os
+import subprocess
+import sys
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -10,12 +14,14 @@ import pytest
 from alembic import command
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, insert, inspect
+from sqlalchemy import Engine, insert, inspect, text
 from typer.testing import CliRunner
 
+from tmdbsync.__main__ import main as entry_point
 from tmdbsync.cli import app
-from tmdbsync.db.engine import alembic_config, make_engine
-from tmdbsync.db.models import ExportLog, SkippedTitle, SyncLock, SyncRun, TitleQueue
+from tmdbsync.db import tables
+from tmdbsync.db.engine import alembic_config, make_engine, script_revisions
+from tmdbsync.db.models import Base, ExportLog, SkippedTitle, SyncLock, SyncRun, TitleQueue
 from tmdbsync.db.synthetic import fill
 from tmdbsync.settings import YearMonth
 from tmdbsync.sync.lock import RunLock
@@ -304,3 +310,89 @@ def test_an_older_schema_names_its_migration_and_is_not_upgraded(database_url: s
     )
     assert schema_of(engine) == before
     assert before[0] == "0005"
+
+
+def test_a_schema_newer_than_this_tmdbsync_says_so(engine: Engine, database_url: str) -> None:
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = '9999'"))
+
+    [line] = lines_of(status(database_url))
+
+    assert "was migrated by a newer tmdbsync (revision 9999); upgrade tmdbsync" in line
+    assert schema_of(engine)[0] == "9999"
+
+
+def test_the_migrations_read_as_text_agree_with_alembic() -> None:
+    """`status` reads the scripts' revision lines instead of loading them with Alembic."""
+    script = ScriptDirectory.from_config(alembic_config(make_engine("sqlite://")))
+    every = {revision.revision for revision in script.walk_revisions()}
+    assert script_revisions() == (script.get_current_head(), every)
+    assert len(every) > 10
+
+
+def test_the_core_tables_status_reads_match_the_models() -> None:
+    """db/tables.py names columns the models have, with their types (UtcDateTime, Boolean)."""
+    for light in tables.ALL:
+        model = Base.metadata.tables[light.name]
+        for column in light.c:
+            where = f"{light.name}.{column.name}"
+            assert column.name in model.c, where
+            assert type(column.type) is type(model.c[column.name].type), where
+
+
+HEAVY = (
+    "tmdbsync.db.models",
+    "tmdbsync.sync.orchestrator",
+    "tmdbsync.store",
+    "tmdbsync.payloads",
+    "tmdbsync.http",
+    "sqlalchemy.orm",
+    "alembic",
+    "httpx",
+)
+"""What `status` used to import and must not again: most of a fresh process's second."""
+
+
+def imported_by(*args: str) -> tuple[str, set[str]]:
+    """The output of `python -m tmdbsync ARGS` (the real entry point, in a fresh process) and
+    every module it imported, as `-X importtime` lists them."""
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "tmdbsync", *args],
+        capture_output=True,
+        text=True,
+        env=os.environ | RANGE_ENV,
+        check=True,
+    )
+    lines = [line for line in result.stderr.splitlines() if line.startswith("import time:")]
+    return result.stdout, {line.rsplit("|", 1)[1].strip() for line in lines[1:]}
+
+
+def test_status_runs_without_the_orm_alembic_or_the_sync_machinery(
+    engine: Engine, database_url: str
+) -> None:
+    """Cron jobs and monitoring probes run `status` in a new process each time: every section
+    of the report (a skipped title due, a run, the month table) is built by a process that
+    never imports the heavy modules (a count of them, not a time: timed tests are flaky)."""
+    fill(engine, FIRST, LAST, {"movie": LAST, "tv": LAST.previous()}, titles=50, now=NOW)
+    with engine.begin() as connection:
+        connection.execute(insert(SkippedTitle), [_skip(1, "not_found", NOW - timedelta(days=40))])
+        connection.execute(insert(SyncRun), [_run(NOW, finished=True, host="box", pid=9)])
+    for extra in ([], ["--json"], ["--since", "2024"]):
+        output, loaded = imported_by("status", "--database", database_url, *extra)
+        assert "tmdbsync.status" in loaded, "the listing is read right"
+        assert ("1 due for retry" in output) or ('"skipped_due_for_retry": 1' in output)
+        heavy = sorted(m for m in loaded if any(m == h or m.startswith(f"{h}.") for h in HEAVY))
+        assert heavy == [], extra
+    assert "Sync log" in output
+
+
+def test_the_command_runs_with_the_collector_back_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The entry point imports with the cycle collector off (faster); the command runs with it."""
+    seen: list[bool] = []
+    monkeypatch.setattr("tmdbsync.cli.main", lambda: seen.append(gc.isenabled()))
+    try:
+        entry_point()
+    finally:
+        gc.unfreeze()  # the entry point froze this test process's objects
+    assert seen == [True]
+    assert gc.isenabled()

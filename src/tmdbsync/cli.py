@@ -1,18 +1,17 @@
 """The `tmdbsync` command: parse, build settings and engine, call the sync, map errors to exits.
 
-The sync machinery (HTTP clients, steps, progress) is imported by the commands that run it, so
-`status`, `config` and `--help` start without it (a cron job or a monitoring probe calls them).
+The sync machinery (HTTP clients, steps, progress, asyncio), Alembic and the ORM models are
+imported by the commands that use them, so `status`, `config` and `--help` start without them (a
+cron job or a monitoring probe calls them; tests/test_status.py checks what `status` imports).
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import json
 import logging
 import sys
 from enum import StrEnum
-from importlib.metadata import version
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -21,7 +20,6 @@ from rich.console import Console
 from rich.markup import escape
 
 from tmdbsync.cli_options import DatabaseOption, EnvFileOption, cli_settings, option_overrides
-from tmdbsync.config_report import describe
 from tmdbsync.db.engine import make_engine, schema_problem, upgrade
 from tmdbsync.demo_file import claim
 from tmdbsync.errors import ConfigError
@@ -75,6 +73,8 @@ def run_sync(
     A failure (the lock held, a bad key, a lost database; Ctrl-C during the migration) is left
     to the command's `one_line`, which ends it with its line and code (tmdbsync/exits.py).
     """
+    import asyncio
+
     from tmdbsync.sync.progress import render_summary
     from tmdbsync.sync.runs import document
     from tmdbsync.sync.service import run_forever, run_once
@@ -221,6 +221,8 @@ def _fit(text: str, width: int) -> str:
 @one_line
 def config(database: DatabaseOption = None, env_file: EnvFileOption = None) -> None:
     """The effective settings and where each came from; secrets are hidden."""
+    from tmdbsync.config_report import describe
+
     settings = cli_settings(database, env_file)
     entries = describe(settings, set(option_overrides(database)), env_file)
     width = max(len(entry.variable) for entry in entries)
@@ -234,6 +236,8 @@ def config(database: DatabaseOption = None, env_file: EnvFileOption = None) -> N
 
 def _print_version(value: bool) -> None:
     if value:
+        from importlib.metadata import version
+
         typer.echo(f"tmdbsync {version('tmdbsync')}")
         raise typer.Exit()
 

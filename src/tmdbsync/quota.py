@@ -16,15 +16,16 @@ from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, Engine, func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.elements import ColumnElement
 
-from tmdbsync.db.models import ApiUsage
+from tmdbsync.db.tables import api_usage, insert
 from tmdbsync.errors import QuotaExhausted
 from tmdbsync.kinds import KINDS, Bucket
 
 if TYPE_CHECKING:
     from tmdbsync.settings import Settings
+
+USAGE = api_usage.c
 
 
 def lease_size(concurrency: int) -> int:
@@ -101,11 +102,12 @@ class QuotaLedger:
 
     def usage(self, day: date | None = None) -> dict[str, int]:
         """Requests per bucket on `day` (today by default), 0 for a bucket not used that day."""
-        query = select(ApiUsage.bucket, ApiUsage.requests).where(
-            ApiUsage.provider == self.provider, ApiUsage.day == (day or self.today())
+        query = select(USAGE.bucket, USAGE.requests).where(
+            USAGE.provider == self.provider, USAGE.day == (day or self.today())
         )
+        none: dict[str, int] = dict.fromkeys(KINDS, 0)
         with self.engine.connect() as connection:
-            return dict.fromkeys(KINDS, 0) | dict(connection.execute(query).tuples().all())
+            return none | dict(connection.execute(query).tuples().all())
 
     def reserve(self, bucket: Bucket, *, borrow: bool = False) -> None:
         """Count one request against today's quota, or raise QuotaExhausted without counting.
@@ -154,13 +156,13 @@ class QuotaLedger:
                 for bucket, count in self._leased.items():
                     if count:
                         connection.execute(
-                            update(ApiUsage)
+                            update(api_usage)
                             .where(
-                                ApiUsage.provider == self.provider,
-                                ApiUsage.day == self._leased_day,
-                                ApiUsage.bucket == bucket,
+                                USAGE.provider == self.provider,
+                                USAGE.day == self._leased_day,
+                                USAGE.bucket == bucket,
                             )
-                            .values(requests=ApiUsage.requests - count)
+                            .values(requests=USAGE.requests - count)
                         )
         self._leased = {}
         self._leased_day = None
@@ -168,8 +170,8 @@ class QuotaLedger:
     def _take(self, day: date, bucket: Bucket, count: int, borrow: bool) -> bool:
         """Add `count` to the bucket's row in one committed transaction if the quota allows."""
         limit = self.limit(bucket)
-        row = (ApiUsage.provider == self.provider) & (ApiUsage.day == day)
-        conditions: list[ColumnElement[bool]] = [row, ApiUsage.bucket == bucket]
+        row = (USAGE.provider == self.provider) & (USAGE.day == day)
+        conditions: list[ColumnElement[bool]] = [row, USAGE.bucket == bucket]
         with self.engine.begin() as connection:
             # The day's total is the ceiling whatever the shares (another run that day may have
             # used another split), so every reservation checks it and must see the other
@@ -178,29 +180,23 @@ class QuotaLedger:
             for name in KINDS if shared else (bucket,):
                 self._ensure_row(connection, day, name)
             if shared:
-                locked = select(ApiUsage.id).where(row).order_by(ApiUsage.bucket)
+                locked = select(USAGE.id).where(row).order_by(USAGE.bucket)
                 connection.execute(locked.with_for_update())
                 total = (
-                    select(func.coalesce(func.sum(ApiUsage.requests), 0))
-                    .where(row)
-                    .scalar_subquery()
+                    select(func.coalesce(func.sum(USAGE.requests), 0)).where(row).scalar_subquery()
                 )
                 conditions.append(total + count <= self.daily_quota)
             if limit is not None and not (self.lend and borrow):
-                conditions.append(ApiUsage.requests + count <= limit)
+                conditions.append(USAGE.requests + count <= limit)
             result = connection.execute(
-                update(ApiUsage)
-                .where(*conditions)
-                .values(requests=ApiUsage.requests + count)
-                .execution_options(synchronize_session=False)
+                update(api_usage).where(*conditions).values(requests=USAGE.requests + count)
             )
             return bool(result.rowcount)
 
     def _ensure_row(self, connection: Connection, day: date, bucket: Bucket) -> None:
         """Create the (provider, day, bucket) row at 0 unless a concurrent writer already did."""
-        insert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
         connection.execute(
-            insert(ApiUsage)
+            insert(connection, api_usage)
             .values(provider=self.provider, day=day, bucket=bucket, requests=0)
             .on_conflict_do_nothing(index_elements=["provider", "day", "bucket"])
         )

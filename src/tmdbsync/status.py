@@ -16,25 +16,12 @@ from typing import Any
 from sqlalchemy import Connection, Engine, Row, Select, and_, func, select
 
 from tmdbsync.clock import utc_now
+from tmdbsync.db import tables
 from tmdbsync.db.counts import Count, count_all, count_by, count_not_null
-from tmdbsync.db.models import (
-    ApiUsage,
-    Content,
-    ContentChangeLog,
-    ContentSyncLog,
-    DeadLetter,
-    ExportLog,
-    Person,
-    SkippedTitle,
-    SyncLock,
-    SyncRun,
-    TitleQueue,
-)
 from tmdbsync.kinds import KINDS
 from tmdbsync.quota import ledgers
 from tmdbsync.settings import Settings, YearMonth
-from tmdbsync.store.skips import due
-from tmdbsync.sync.deadletter import Backoff
+from tmdbsync.sync.deadletter import Backoff, due
 from tmdbsync.sync.lock import STALE, parse_holder
 
 RATE_DAYS = 14
@@ -89,7 +76,18 @@ def _month_text(key: int) -> str:
     return f"{key // 100:04d}-{key % 100:02d}"
 
 
-MONTH_KEY = ContentSyncLog.year * 100 + ContentSyncLog.month
+# Core handles, not the ORM models: `status` starts in a fresh process (db/tables.py)
+LOG = tables.content_sync_log.c
+USAGE = tables.api_usage.c
+EXPORTS = tables.export_log.c
+RUNS = tables.sync_run.c
+LOCKS = tables.sync_lock.c
+SKIPPED = tables.skipped_title.c
+DEAD = tables.dead_letter.c
+CONTENT = tables.content.c
+CHANGES = tables.content_change_log.c
+QUEUED = tables.title_queue.c
+MONTH_KEY = LOG.year * 100 + LOG.month
 
 
 class _Report:
@@ -104,7 +102,7 @@ class _Report:
         self.now = now
         self.done: dict[str, set[int]] = {kind: set() for kind in KINDS}
         for kind, key in connection.execute(
-            select(ContentSyncLog.type, MONTH_KEY).where(ContentSyncLog.is_completed.is_(True))
+            select(LOG.type, MONTH_KEY).where(LOG.is_completed.is_(True))
         ).tuples():
             self.done.setdefault(kind, set()).add(key)
         earliest = connection.scalar(select(func.min(MONTH_KEY)))
@@ -115,13 +113,11 @@ class _Report:
 
     def log_rows(self, months: bool, since: int | None) -> list[Row[Any]]:
         """Every month, those from the year `since`, or the first OPEN_ROWS unfinished ones."""
-        query = select(ContentSyncLog).order_by(
-            ContentSyncLog.type, ContentSyncLog.year, ContentSyncLog.month
-        )
+        query = select(tables.content_sync_log).order_by(LOG.type, LOG.year, LOG.month)
         if since is not None:
-            query = query.where(ContentSyncLog.year >= since)
+            query = query.where(LOG.year >= since)
         elif not months:
-            query = query.where(ContentSyncLog.is_completed.is_(False)).limit(OPEN_ROWS)
+            query = query.where(LOG.is_completed.is_(False)).limit(OPEN_ROWS)
         return list(self.connection.execute(query))
 
     def completion(self) -> dict[str, dict[str, str]]:
@@ -153,30 +149,26 @@ class _Report:
         first, last = _key(self.first), _key(self.last)
         cutoff = self.now - timedelta(days=RATE_DAYS)
         request_days = self._grouped(
-            select(ApiUsage.bucket, func.count(func.distinct(ApiUsage.day)))
-            .where(
-                ApiUsage.provider == "tmdb",
-                ApiUsage.day >= cutoff.date(),
-                ApiUsage.requests > 0,
-            )
-            .group_by(ApiUsage.bucket)
+            select(USAGE.bucket, func.count(func.distinct(USAGE.day)))
+            .where(USAGE.provider == "tmdb", USAGE.day >= cutoff.date(), USAGE.requests > 0)
+            .group_by(USAGE.bucket)
         )
         # the current and previous month are re-scanned daily: completing them is no progress
         rescanned = (last, _key(self.last.previous()))
         recent = self._grouped(
-            select(ContentSyncLog.type, func.count())
+            select(LOG.type, func.count())
             .where(
-                ContentSyncLog.is_completed.is_(True),
-                ContentSyncLog.last_synced_at >= cutoff,
+                LOG.is_completed.is_(True),
+                LOG.last_synced_at >= cutoff,
                 MONTH_KEY.between(first, last),
                 MONTH_KEY.not_in(rescanned),
             )
-            .group_by(ContentSyncLog.type)
+            .group_by(LOG.type)
         )
         working_on = self._grouped(
-            select(ContentSyncLog.type, func.min(MONTH_KEY))
-            .where(ContentSyncLog.is_completed.is_(False))
-            .group_by(ContentSyncLog.type)
+            select(LOG.type, func.min(MONTH_KEY))
+            .where(LOG.is_completed.is_(False))
+            .group_by(LOG.type)
         )
         result: dict[str, Any] = {}
         for kind in KINDS:
@@ -206,15 +198,15 @@ class _Report:
         if self.settings.source != "exports":
             return None
         latest = (
-            select(ExportLog.type, func.max(ExportLog.day).label("day"))
-            .group_by(ExportLog.type)
+            select(EXPORTS.type, func.max(EXPORTS.day).label("day"))
+            .group_by(EXPORTS.type)
             .subquery()
         )
         newest = {
             row.type: row
             for row in self.connection.execute(
-                select(ExportLog.type, ExportLog.day, ExportLog.lines).join(
-                    latest, and_(ExportLog.type == latest.c.type, ExportLog.day == latest.c.day)
+                select(EXPORTS.type, EXPORTS.day, EXPORTS.lines).join(
+                    latest, and_(EXPORTS.type == latest.c.type, EXPORTS.day == latest.c.day)
                 )
             )
         }
@@ -250,14 +242,14 @@ class _Report:
 
     def running(self) -> dict[str, Any] | None:
         """The run lock's holder, if any: a sync runs now (or died within STALE), since when."""
-        lock = self.connection.execute(select(SyncLock.holder, SyncLock.heartbeat_at)).first()
+        lock = self.connection.execute(select(LOCKS.holder, LOCKS.heartbeat_at)).first()
         if lock is None:
             return None
         beat = _aware(lock.heartbeat_at)
         host, pid, _ = parse_holder(lock.holder)
         since = self.connection.scalar(
-            select(func.max(SyncRun.started_at)).where(
-                SyncRun.host == host, SyncRun.pid == pid, SyncRun.finished_at.is_(None)
+            select(func.max(RUNS.started_at)).where(
+                RUNS.host == host, RUNS.pid == pid, RUNS.finished_at.is_(None)
             )
         )
         return {
@@ -270,7 +262,7 @@ class _Report:
 
     def last_run(self, running: dict[str, Any] | None) -> dict[str, Any] | None:
         """The latest run that is not the one running now: how it ended, or that it died."""
-        query = select(SyncRun).order_by(SyncRun.started_at.desc(), SyncRun.id.desc()).limit(2)
+        query = select(tables.sync_run).order_by(RUNS.started_at.desc(), RUNS.id.desc()).limit(2)
         for run in self.connection.execute(query):
             current = (
                 running is not None
@@ -298,17 +290,15 @@ class _Report:
     def skipped_by_reason(self) -> dict[str, int]:
         """The dead-letter backlog of titles: skipped titles per reason code, commonest first."""
         return self._grouped(
-            select(SkippedTitle.reason_code, func.count())
-            .group_by(SkippedTitle.reason_code)
-            .order_by(func.count().desc(), SkippedTitle.reason_code)
+            select(SKIPPED.reason_code, func.count())
+            .group_by(SKIPPED.reason_code)
+            .order_by(func.count().desc(), SKIPPED.reason_code)
         )
 
     def dead_letters(self) -> dict[str, int]:
         """People, OMDb and Trakt items that keep failing, per provider."""
         return self._grouped(
-            select(DeadLetter.provider, func.count())
-            .group_by(DeadLetter.provider)
-            .order_by(DeadLetter.provider)
+            select(DEAD.provider, func.count()).group_by(DEAD.provider).order_by(DEAD.provider)
         )
 
     def skipped_due(self) -> int:
@@ -316,14 +306,14 @@ class _Report:
         days = self.settings.retry_skipped_days
         if not days:
             return 0
-        ready = due(SkippedTitle, Backoff(timedelta(days=days)), self.now)
+        ready = due(SKIPPED, Backoff(timedelta(days=days)), self.now)
         return self.connection.scalar(select(func.count()).where(ready)) or 0
 
     def totals(self, titles: dict[str, Any], skipped: dict[str, int]) -> dict[str, Any]:
-        people = count_all(self.connection, Person)
-        enriched = count_not_null(self.connection, Person.enriched_at)
+        people = count_all(self.connection, tables.person)
+        enriched = count_not_null(self.connection, tables.person, "enriched_at")
         omdb_pending = self.connection.scalar(
-            select(func.count()).where(Content.omdb_status.is_(None), Content.imdb_id.is_not(None))
+            select(func.count()).where(CONTENT.omdb_status.is_(None), CONTENT.imdb_id.is_not(None))
         )
         return {
             "content": {kind: titles[kind].value for kind in KINDS},
@@ -351,11 +341,11 @@ def collect_status(
     """
     with engine.connect() as connection:
         report = _Report(settings, engine, connection, now())
-        titles = count_by(connection, Content.type, KINDS)
+        titles = count_by(connection, tables.content, "type", KINDS)
         skipped = report.skipped_by_reason()
         listed = report.log_rows(months, since)
         running = report.running()
-        rows = connection.scalar(select(func.count()).select_from(ContentSyncLog)) or 0
+        rows = connection.scalar(select(func.count()).select_from(tables.content_sync_log)) or 0
         feed = feed_state(engine, report.now)  # per feed: lag in days, queue length
         document = {
             "database": settings.safe_database_url,
@@ -381,18 +371,15 @@ def collect_status(
 def feed_state(engine: Engine, now: datetime) -> dict[str, dict[str, int | None]]:
     """Per feed: days behind yesterday (None before it starts) and titles queued for a refresh."""
     yesterday = now.date() - timedelta(days=1)
-    table = ContentChangeLog
     state: dict[str, dict[str, int | None]] = {}
     with engine.connect() as connection:
         for kind in ("movie", "tv", "person"):
             done = connection.scalar(
-                select(func.max(func.coalesce(table.end_day, table.day))).where(
-                    table.type == kind, table.is_completed.is_(True)
+                select(func.max(func.coalesce(CHANGES.end_day, CHANGES.day))).where(
+                    CHANGES.type == kind, CHANGES.is_completed.is_(True)
                 )
             )
-            queued = connection.scalar(
-                select(func.count()).select_from(TitleQueue).where(TitleQueue.type == kind)
-            )
+            queued = connection.scalar(select(func.count()).where(QUEUED.type == kind))
             lag = None if done is None else max(0, (yesterday - done).days)
             state[kind] = {"lag_days": lag, "queued": queued or 0}
     return state

@@ -10,14 +10,15 @@ from __future__ import annotations
 
 from datetime import datetime
 from itertools import groupby
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rich.console import Console
 from rich.markup import escape
-from rich.table import Table
 
 from tmdbsync.kinds import KINDS
 from tmdbsync.status import DONE, OUTSIDE, RATE_DAYS
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 INDENT = " " * 10
 """Where the text of a labelled line starts."""
@@ -259,6 +260,8 @@ def render_status(console: Console, report: dict[str, Any], *, months: bool = Fa
 
 def render_months(console: Console, rows: list[dict[str, Any]]) -> None:
     """The sync log, a row per (type, year, month)."""
+    from rich.table import Table  # only with --months: the story needs no table
+
     log = Table(title="Sync log", title_justify="left")
     for column in ("type", "month", "done", "pages", "results", "last synced", "audited", "notes"):
         log.add_column(column, overflow="fold", no_wrap=column != "notes")

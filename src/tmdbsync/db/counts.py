@@ -10,12 +10,8 @@ SQLite (where the count is a fast b-tree walk), are always counted exactly.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
-from sqlalchemy import Connection, func, select, text
-from sqlalchemy.orm import InstrumentedAttribute
-
-from tmdbsync.db.models import Base
+from sqlalchemy import Connection, TableClause, func, or_, select, text
 
 EXACT_BELOW = 100_000
 
@@ -54,32 +50,43 @@ def _column_stats(
     return float(row.null_frac), dict(zip(values, row.freqs or [], strict=False))
 
 
-def count_all(connection: Connection, model: type[Base]) -> Count:
-    """Rows of `model`'s table."""
-    estimate = _reltuples(connection, model.__tablename__)
+def count_all(connection: Connection, table: TableClause) -> Count:
+    """Rows of `table`."""
+    estimate = _reltuples(connection, table.name)
     if estimate is not None:
         return Count(estimate, estimated=True)
-    return Count(connection.scalar(select(func.count()).select_from(model)) or 0)
+    return Count(connection.scalar(select(func.count()).select_from(table)) or 0)
 
 
-def count_not_null(connection: Connection, column: InstrumentedAttribute[Any]) -> Count:
-    """Rows of the column's table where `column` is set."""
-    table = column.class_.__tablename__
-    estimate = _reltuples(connection, table)
-    stats = _column_stats(connection, table, column.key) if estimate is not None else None
+def count_not_null(connection: Connection, table: TableClause, name: str) -> Count:
+    """Rows of `table` where its column `name` is set."""
+    estimate = _reltuples(connection, table.name)
+    stats = _column_stats(connection, table.name, name) if estimate is not None else None
     if estimate is not None and stats is not None:
         return Count(round(estimate * (1 - stats[0])), estimated=True)
+    column = table.c[name]
     return Count(connection.scalar(select(func.count()).where(column.is_not(None))) or 0)
 
 
 def count_by(
-    connection: Connection, column: InstrumentedAttribute[str], values: tuple[str, ...]
+    connection: Connection, table: TableClause, name: str, values: tuple[str, ...]
 ) -> dict[str, Count]:
-    """Rows per value of `column` (a low-cardinality one such as `content.type`)."""
-    table = column.class_.__tablename__
-    estimate = _reltuples(connection, table)
-    stats = _column_stats(connection, table, column.key) if estimate is not None else None
+    """Rows of `table` per value of its NOT NULL column `name` of few values (`content.type`).
+
+    Exactly, the first value's rows are the table's less all others: SQLite counts a whole table
+    from its b-tree pages without walking a row, and the index walks only the rarer values' rows
+    (at a million titles, 40 ms instead of 100 to 350 for a GROUP BY walking every one). So the
+    first value should be the commonest (movies).
+    """
+    estimate = _reltuples(connection, table.name)
+    stats = _column_stats(connection, table.name, name) if estimate is not None else None
     if estimate is not None and stats is not None:
         return {v: Count(round(estimate * stats[1].get(v, 0.0)), estimated=True) for v in values}
-    exact = dict(connection.execute(select(column, func.count()).group_by(column)).tuples().all())
-    return {v: Count(exact.get(v, 0)) for v in values}
+    column = table.c[name]
+    first, *rest = values
+    rows = select(func.count()).select_from(table)
+    total = connection.scalar(rows) or 0
+    others = connection.scalar(rows.where(or_(column < first, column > first)))
+    counts = {first: total - (others or 0)}
+    counts |= {v: connection.scalar(rows.where(column == v)) or 0 for v in rest}
+    return {v: Count(counts[v]) for v in values}

@@ -20,8 +20,10 @@ import asyncio
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, TypeVar
+
+from sqlalchemy import ColumnElement, and_, false, or_
 
 from tmdbsync.errors import BadPayload, NotFoundError, RequestRejected, RetryableError
 
@@ -101,6 +103,32 @@ class Backoff:
 
     def first_wait(self, transient: bool) -> timedelta:
         return min(TRANSIENT_WAIT, self.wait) if transient else self.wait
+
+
+def due(columns: Any, backoff: Backoff, now: datetime) -> ColumnElement[bool]:
+    """Rows whose wait is over: `first_wait × 2^(attempts-1)`, at most `cap`, since last tried.
+
+    `columns` has `attempts`, `last_tried_at` and `reason_code`: a model (SkippedTitle,
+    DeadLetter) or a Core table's `.c` (db/tables.py). Written as one band per attempt count
+    below the cap (a handful) rather than as arithmetic on the column, so both dialects compare
+    plain timestamps. No wait at all means never due.
+    """
+    if not backoff.wait:
+        return false()
+    clauses = []
+    for transient in (True, False):
+        wait = backoff.first_wait(transient)
+        bands = []
+        attempts = 1
+        while wait < backoff.cap:
+            bands.append(and_(columns.attempts == attempts, columns.last_tried_at <= now - wait))
+            attempts, wait = attempts + 1, wait * 2
+        bands.append(and_(columns.attempts >= attempts, columns.last_tried_at <= now - backoff.cap))
+        code = columns.reason_code
+        clauses.append(
+            and_(code.in_(TRANSIENT) if transient else code.not_in(TRANSIENT), or_(*bands))
+        )
+    return or_(*clauses)
 
 
 @dataclass

@@ -14,15 +14,15 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import Engine, delete, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
-from tmdbsync.db.models import SyncLock
+from tmdbsync.db.tables import insert, sync_lock
 from tmdbsync.errors import AlreadyRunning
 
 STALE = timedelta(minutes=10)
 HEARTBEAT = timedelta(minutes=1)
 """How often a running sync beats, whatever it is doing: well inside STALE."""
 NAME = "sync"
+LOCK = sync_lock.c
 
 
 def _started(pid: int) -> str | None:
@@ -86,16 +86,15 @@ class RunLock:
             with self.engine.begin() as connection:
                 # RETURNING, not rowcount: psycopg reports -1 rows for a conflicting insert.
                 created = connection.execute(
-                    (postgresql if connection.dialect.name == "postgresql" else sqlite)
-                    .insert(SyncLock)
+                    insert(connection, sync_lock)
                     .values(name=NAME, holder=self.holder, heartbeat_at=now)
                     .on_conflict_do_nothing(index_elements=["name"])
-                    .returning(SyncLock.id)
+                    .returning(LOCK.id)
                 ).first()
                 if created is not None:
                     return
                 row = connection.execute(
-                    select(SyncLock.holder, SyncLock.heartbeat_at).where(SyncLock.name == NAME)
+                    select(LOCK.holder, LOCK.heartbeat_at).where(LOCK.name == NAME)
                 ).first()
                 if row is None:
                     continue
@@ -108,8 +107,8 @@ class RunLock:
                         holder,
                     )
                 taken = connection.execute(
-                    update(SyncLock)
-                    .where(SyncLock.name == NAME, SyncLock.holder == holder)
+                    update(sync_lock)
+                    .where(LOCK.name == NAME, LOCK.holder == holder)
                     .values(holder=self.holder, heartbeat_at=now)
                 )
                 if taken.rowcount == 1:
@@ -120,12 +119,12 @@ class RunLock:
         """Show we are alive; AlreadyRunning if the lock is no longer ours (taken over)."""
         with self.engine.begin() as connection:
             beat = connection.execute(
-                update(SyncLock)
-                .where(SyncLock.name == NAME, SyncLock.holder == self.holder)
+                update(sync_lock)
+                .where(LOCK.name == NAME, LOCK.holder == self.holder)
                 .values(heartbeat_at=datetime.now(UTC))
             )
             if beat.rowcount != 1:
-                holder = connection.scalar(select(SyncLock.holder).where(SyncLock.name == NAME))
+                holder = connection.scalar(select(LOCK.holder).where(LOCK.name == NAME))
                 raise AlreadyRunning(
                     f"this sync lost the run lock (now held by {holder or 'nobody'}) after "
                     f"{STALE.total_seconds() / 60:g} minutes without a heartbeat; stopping",
@@ -135,5 +134,5 @@ class RunLock:
     def release(self) -> None:
         with self.engine.begin() as connection:
             connection.execute(
-                delete(SyncLock).where(SyncLock.name == NAME, SyncLock.holder == self.holder)
+                delete(sync_lock).where(LOCK.name == NAME, LOCK.holder == self.holder)
             )

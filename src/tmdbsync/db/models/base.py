@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
-from sqlalchemy import DateTime, Float, ForeignKey, Index, Integer, MetaData, Text, text
-from sqlalchemy.engine import Dialect
+from sqlalchemy import Float, ForeignKey, Index, Integer, MetaData, Text, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
-from sqlalchemy.types import TypeDecorator
+
+from tmdbsync.db.types import UtcDateTime as UtcDateTime  # the models import it from here
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -15,29 +13,6 @@ NAMING = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
-
-
-class UtcDateTime(TypeDecorator[datetime]):
-    """A moment in UTC, read back timezone-aware on every backend.
-
-    PostgreSQL keeps `timestamptz` (returned in the session's zone, so converted to UTC here);
-    SQLite has no zones, so it stores the UTC wall time and the zone is put back on reading.
-    A naive value given to it is taken as UTC. `status --json` and users' SQL then agree.
-    """
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        utc = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-        return utc if dialect.name == "postgresql" else utc.replace(tzinfo=None)
-
-    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 class Base(DeclarativeBase):
