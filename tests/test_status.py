@@ -14,14 +14,22 @@ import pytest
 from alembic import command
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, insert, inspect, text
+from sqlalchemy import Engine, insert, inspect, text, update
 from typer.testing import CliRunner
 
 from tmdbsync.__main__ import main as entry_point
 from tmdbsync.cli import app
 from tmdbsync.db import tables
 from tmdbsync.db.engine import alembic_config, make_engine, script_revisions
-from tmdbsync.db.models import Base, ExportLog, SkippedTitle, SyncLock, SyncRun, TitleQueue
+from tmdbsync.db.models import (
+    Base,
+    ExportLog,
+    Person,
+    SkippedTitle,
+    SyncLock,
+    SyncRun,
+    TitleQueue,
+)
 from tmdbsync.db.synthetic import fill
 from tmdbsync.settings import YearMonth
 from tmdbsync.sync.lock import RunLock
@@ -228,17 +236,34 @@ def test_exports_mode_shows_titles_stored_of_the_ids_the_newest_export_lists(
         "queued": 80,
     }
     assert report["exports"]["tv"]["known"] is None
+    assert report["exports"]["person"]["known"] is None
     text = status(database_url, env=exports)
     assert "movies        400 of        480  (2026-02-02)  80 queued" in text
     assert "TV     no export applied yet  0 queued" in text
+    assert "held, the file lists" not in text, "no person file applied yet"
+
+    with engine.begin() as connection:
+        connection.execute(insert(ExportLog), [_export(date(2026, 2, 2), 3_000, "person")])
+        connection.execute(insert(Person), [{"tmdb_id": i} for i in range(1, 6)])
+        connection.execute(update(Person).where(Person.tmdb_id <= 3).values(deleted_at=NOW))
+    person = json.loads(status(database_url, "--json", env=exports))["exports"]["person"]
+    assert person == {
+        "export_day": "2026-02-02",
+        "known": 3_000,
+        "stored": 5,
+        "stored_estimated": False,
+        "deleted": 3,
+    }
+    text = status(database_url, env=exports)
+    assert "People          5 held, the file lists 3,000 (2026-02-02)  3 marked deleted" in text
     assert "Months done" not in text, "discover's months mean nothing in exports mode"
     assert "--months" not in text
     assert json.loads(status(database_url, "--json"))["exports"] is None  # discover mode
 
 
-def _export(day: date, lines: int) -> dict[str, object]:
+def _export(day: date, lines: int, kind: str = "movie") -> dict[str, object]:
     return {
-        "type": "movie",
+        "type": kind,
         "day": day,
         "lines": lines,
         "queued": 0,

@@ -190,11 +190,13 @@ class _Report:
         return result
 
     def exports(
-        self, titles: dict[str, Count], feed: dict[str, dict[str, int | None]]
+        self, titles: dict[str, Count], people: Count, feed: dict[str, dict[str, int | None]]
     ) -> dict[str, Any] | None:
         """In exports mode, per kind: the ids the newest applied export lists (`known`; adult
         ones included, though only fetched with TMDBSYNC_INCLUDE_ADULT), the titles `stored` and
-        the ids `queued` for their details request; None in discover mode."""
+        the ids `queued` for their details request; and for the person file (people come from
+        credits, so `stored` is what we hold, not a goal), the people it marked `deleted`.
+        None in discover mode."""
         if self.settings.source != "exports":
             return None
         latest = (
@@ -220,6 +222,17 @@ class _Report:
                 "stored_estimated": titles[kind].estimated,
                 "queued": feed[kind]["queued"],
             }
+        row = newest.get("person")
+        result["person"] = {
+            "export_day": None if row is None else row.day.isoformat(),
+            "known": None if row is None else row.lines,
+            "stored": people.value,
+            "stored_estimated": people.estimated,
+            # ix_person_deleted holds only these rows: a count of the few marked
+            "deleted": self.connection.scalar(
+                select(func.count()).where(tables.person.c.deleted_at.is_not(None))
+            ),
+        }
         return result
 
     def _grouped(self, query: Select[tuple[str, int]]) -> dict[str, int]:
@@ -309,8 +322,9 @@ class _Report:
         ready = due(SKIPPED, Backoff(timedelta(days=days)), self.now)
         return self.connection.scalar(select(func.count()).where(ready)) or 0
 
-    def totals(self, titles: dict[str, Any], skipped: dict[str, int]) -> dict[str, Any]:
-        people = count_all(self.connection, tables.person)
+    def totals(
+        self, titles: dict[str, Any], people: Count, skipped: dict[str, int]
+    ) -> dict[str, Any]:
         enriched = count_not_null(self.connection, tables.person, "enriched_at")
         omdb_pending = self.connection.scalar(
             select(func.count()).where(CONTENT.omdb_status.is_(None), CONTENT.imdb_id.is_not(None))
@@ -342,6 +356,7 @@ def collect_status(
     with engine.connect() as connection:
         report = _Report(settings, engine, connection, now())
         titles = count_by(connection, tables.content, "type", KINDS)
+        people = count_all(connection, tables.person)
         skipped = report.skipped_by_reason()
         listed = report.log_rows(months, since)
         running = report.running()
@@ -353,7 +368,7 @@ def collect_status(
             "source": settings.source,
             "range": {"start": str(report.first), "end": str(report.last)},
             "progress": report.progress(titles),
-            "exports": report.exports(titles, feed),
+            "exports": report.exports(titles, people, feed),
             "completion": report.completion(),
             "quota": report.quota(),
             "running": running,
@@ -361,7 +376,7 @@ def collect_status(
             "change_feed": feed,
             "skipped_by_reason": skipped,
             "dead_letters": report.dead_letters(),
-            "totals": report.totals(titles, skipped),
+            "totals": report.totals(titles, people, skipped),
             "sync_log": [_log_entry(row) for row in listed],
             "sync_log_omitted": rows - len(listed),
         }

@@ -125,6 +125,13 @@ def _exports_progress(console: Console, report: dict[str, Any]) -> None:
             stored = _n(e["stored"], e["stored_estimated"])
             text = f"{stored:>10} of {_n(e['known']):>10}  ({e['export_day']})"
         console.print(f"  {NAMES[kind]:<6} {text}  {_n(e['queued'])} queued", highlight=False)
+    p = report["exports"]["person"]
+    if p["known"] is not None:  # people come from credits: held, not a share of the file
+        console.print(
+            f"  People {_n(p['stored'], p['stored_estimated']):>10} held, the file lists"
+            f" {_n(p['known'])} ({p['export_day']})  {_n(p['deleted'])} marked deleted",
+            highlight=False,
+        )
 
 
 def _days(days: float) -> str:

@@ -60,7 +60,7 @@ export_log = table(
     column("day", Date),
     column("lines", Integer),
 )
-person = table("person", column("enriched_at", UtcDateTime))
+person = table("person", column("enriched_at", UtcDateTime), column("deleted_at", UtcDateTime))
 skipped_title = table(
     "skipped_title",
     column("reason_code", String),
