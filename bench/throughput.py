@@ -66,7 +66,10 @@ def run_case(
     concurrency: int | None,
     backend: str,
 ) -> Outcome:
-    fake.control(reset=True, rate_limit=[limit, window], latency=latency)
+    # Two calls: the fake applies `reset` after the other keys of the same document, so one call
+    # would clear the limit and the latency it just set.
+    fake.control(reset=True)
+    fake.control(rate_limit=[limit, window], latency=latency)
     with fresh_database(backend) as url:
         engine = migrated_engine(url)
         extra = {} if concurrency is None else {"concurrency": concurrency}
