@@ -166,6 +166,7 @@ class ApiClient:
         self._max_body_bytes = max_body_bytes
         self._daily_limit = daily_limit
         self._in_flight = asyncio.Semaphore(max_connections)
+        self._reserving = asyncio.Lock()
         # Buckets (or "*" for all) the provider told us to leave alone for this run.
         self._stopped: dict[str, str] = {}
         quiet_transport_loggers()
@@ -220,8 +221,11 @@ class ApiClient:
         """Count the request: from the lease in memory when there is one; else in a thread, so
         a busy database (another process holding its write lock) does not stall the event loop
         and every request in flight."""
-        if not self.ledger.reserve_leased(bucket):
-            await asyncio.to_thread(self.ledger.reserve, bucket)
+        if self.ledger.reserve_leased(bucket):
+            return
+        async with self._reserving:  # one thread at a time; the others may find its lease
+            if not self.ledger.reserve_leased(bucket):
+                await asyncio.to_thread(self.ledger.reserve, bucket)
 
     async def get(
         self, path: str, params: Mapping[str, str | int] | None = None, *, bucket: Bucket

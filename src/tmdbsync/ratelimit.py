@@ -40,30 +40,44 @@ class RateLimiter:
         self.margin = margin
         self.clock = clock
         self._sleep = sleep
-        self._starts: deque[float] = deque(maxlen=requests)
+        self._starts: deque[float] = deque()
+        self._pending = 0  # slots taken by requests still in `before_start`, not yet recorded
+        self._settled = asyncio.Event()
         self._blocked_until = -math.inf
         self._lock = asyncio.Lock()
 
     async def acquire(self, before_start: Callable[[], Awaitable[object]] | None = None) -> None:
         """Wait for a free slot and record its start; waiters are served first come, first out.
 
-        `before_start` runs once the slot is free, before it is recorded (the caller reserves
-        quota there, so a request is paid for only when it is about to leave); if it raises, no
-        slot is taken. Recording after it keeps the window exact however long it took: the
-        window only slides forward, so the slot is still free.
+        `before_start` runs once the slot is taken, before its start is recorded (the caller
+        reserves quota there, so a request is paid for only when it is about to leave); if it
+        raises, the slot is given back. It runs outside the lock: a reservation waiting for a
+        busy database holds its own slot, not every other request's. Recording after it keeps
+        the window exact however long it took.
         """
         async with self._lock:
             while True:
                 now = self.clock()
+                while self._starts and self._starts[0] + self.window + self.margin <= now:
+                    self._starts.popleft()
                 ready = self._blocked_until
-                if len(self._starts) == self.requests:
+                if len(self._starts) + self._pending >= self.requests:
+                    if not self._starts:  # every slot is being reserved: wait for one
+                        self._settled.clear()
+                        await self._settled.wait()
+                        continue
                     ready = max(ready, self._starts[0] + self.window + self.margin)
                 if now >= ready:
-                    if before_start is not None:
-                        await before_start()
-                    self._starts.append(self.clock())
-                    return
+                    self._pending += 1
+                    break
                 await self._sleep(ready - now)
+        try:
+            if before_start is not None:
+                await before_start()
+        finally:
+            self._pending -= 1
+            self._settled.set()
+        self._starts.append(self.clock())
 
     def block_until(self, when: float) -> None:
         """Hold every request of this provider until `when` (on `clock`), e.g. for Retry-After."""
