@@ -166,9 +166,10 @@ class ApiClient:
         self._max_body_bytes = max_body_bytes
         self._daily_limit = daily_limit
         self._in_flight = asyncio.Semaphore(max_connections)
-        self._reserving = asyncio.Lock()
-        # Buckets (or "*" for all) the provider told us to leave alone for this run.
-        self._stopped: dict[str, str] = {}
+        self._reserving: dict[Bucket, asyncio.Lock] = {}
+        # Buckets (or "*" for all) the provider told us to leave alone for this run: why, and
+        # until when (on the monotonic clock) if it said.
+        self._stopped: dict[str, tuple[str, float | None]] = {}
         quiet_transport_loggers()
         self._client = httpx.AsyncClient(
             base_url=base_url,
@@ -220,10 +221,13 @@ class ApiClient:
     async def _reserve(self, bucket: Bucket) -> None:
         """Count the request: from the lease in memory when there is one; else in a thread, so
         a busy database (another process holding its write lock) does not stall the event loop
-        and every request in flight."""
-        if self.ledger.reserve_leased(bucket):
-            return
-        async with self._reserving:  # one thread at a time; the others may find its lease
+        and every request in flight.
+
+        A bucket's requests are counted one at a time, in the order the rate limiter let them
+        through (its lock is not held meanwhile): when the quota runs out, it is the last ones
+        that are refused, as before, and the other bucket is not held up by this one's wait.
+        """
+        async with self._reserving.setdefault(bucket, asyncio.Lock()):
             if not self.ledger.reserve_leased(bucket):
                 await asyncio.to_thread(self.ledger.reserve, bucket)
 
@@ -316,7 +320,8 @@ class ApiClient:
         if status == 429:
             retry_after = _retry_after(response.headers.get("Retry-After"))
             if retry_after is not None and retry_after > self._max_retry_after:
-                raise self._stop(bucket, bucket, f"rate limited for {retry_after:g} s")
+                reason = f"rate limited for {retry_after:g} s"
+                raise self._stop(bucket, bucket, reason, retry_after)
             return _Retry(f"HTTP 429: {message}", rate_limited=True, retry_after=retry_after)
         if status >= 500:
             return _Retry(f"HTTP {status}: {message}")
@@ -350,15 +355,20 @@ class ApiClient:
         except BodyTooLarge as exc:
             return exc.read
 
-    def _stop(self, scope: str, bucket: Bucket, reason: str) -> QuotaExhausted:
+    def _stop(
+        self, scope: str, bucket: Bucket, reason: str, retry_after: float | None = None
+    ) -> QuotaExhausted:
         """Refuse every later request of `scope` (a bucket, or "*") in this run, for `reason`."""
-        self._stopped.setdefault(scope, reason)
-        return QuotaExhausted(self.provider, bucket, reason)
+        until = None if retry_after is None else time.monotonic() + retry_after
+        self._stopped.setdefault(scope, (reason, until))
+        return QuotaExhausted(self.provider, bucket, reason, retry_after)
 
     def _check_stopped(self, bucket: Bucket) -> None:
-        reason = self._stopped.get("*") or self._stopped.get(bucket)
-        if reason is not None:
-            raise QuotaExhausted(self.provider, bucket, reason)
+        stop = self._stopped.get("*") or self._stopped.get(bucket)
+        if stop is not None:
+            reason, until = stop
+            left = None if until is None else max(0.0, until - time.monotonic())
+            raise QuotaExhausted(self.provider, bucket, reason, left)
 
     def _backoff(self, attempt: int) -> float:
         """Capped full-jitter exponential backoff, so concurrent retries spread out."""
