@@ -325,6 +325,7 @@ async def _turn(
         await drain_people(ctx, kind, rest_of_quota=True)
     except QuotaExhausted as exc:
         tally.stopped = one_line(exc.reason if exc.provider == "tmdb" else str(exc))
+        ctx.summary.paused(kind, exc, ctx.store.now())
         ctx.progress.kind_stopped(kind, tally.stopped, quota=True)
     except RetryableError as exc:
         tally.stopped, tally.failing = _failing(exc), True
