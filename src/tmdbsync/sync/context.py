@@ -156,6 +156,8 @@ class SyncContext:
         default_factory=lambda: ThreadPoolExecutor(max_workers=1, thread_name_prefix="writer")
     )
     background: dict[str, asyncio.Task[None]] = field(default_factory=dict)
+    people_drain: asyncio.Lock = field(default_factory=asyncio.Lock)
+    """Held while the people queue is drained: two drains would take the same people."""
     exports_checked: set[str] = field(default_factory=set)  # kinds whose export file was seen
 
     @property

@@ -322,7 +322,8 @@ async def _turn(
                 for ledger in ctx.ledgers.values():
                     ledger.lend_to(other)
         await ctx.settle("people")
-        await drain_people(ctx, kind, rest_of_quota=True)
+        async with ctx.people_drain:  # the other kind's turn may start a background drain
+            await drain_people(ctx, kind, rest_of_quota=True)
     except QuotaExhausted as exc:
         tally.stopped = one_line(exc.reason if exc.provider == "tmdb" else str(exc))
         ctx.summary.paused(kind, exc, ctx.store.now())
@@ -340,4 +341,5 @@ async def _turn(
 async def _people(ctx: SyncContext, kind: Kind) -> None:
     """The people queue in the background: a spent bucket is noticed by its next page."""
     with contextlib.suppress(QuotaExhausted):
-        await drain_people(ctx, kind)
+        async with ctx.people_drain:
+            await drain_people(ctx, kind)
