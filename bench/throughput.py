@@ -83,12 +83,12 @@ def run_case(
             **extra,
         )
         with RequestLog() as log:
-            started = time.monotonic()
+            started, wall = time.monotonic(), time.time()
             asyncio.run(_run_for(seconds, settings, engine))
             elapsed = time.monotonic() - started
         engine.dispose()
     stats = fake.stats()
-    starts = sorted(t - started for provider, _, t in log.entries if provider == "tmdb")
+    starts = sorted(t - wall for provider, _, t in log.entries if provider == "tmdb")
     # steady state: whole windows after the first (a fresh limiter lets a full window through
     # at once, and a partial last window would catch the next burst without its wait)
     last = math.floor(elapsed / window) * window

@@ -6,8 +6,10 @@ over-counts only requests that were on the wire. Keys travel in query strings, s
 this module produces is built from a redacted path (redaction.py), and exceptions are raised
 outside `except` blocks so no transport error carrying the full URL is chained to them.
 Redirects are never followed (each hop would carry the key, uncounted and unlimited), and bodies
-are read under a size cap (http_body.py). Nothing here knows a provider by name: a provider's
-quirks come in as hooks (`DailyLimit`).
+are read under a size cap (http_body.py). Every attempt leaves one DEBUG record on the
+`tmdbsync.http` logger, its fields `event="request"`, `provider`, `path` (no query), `status` and
+`ms`: what `-v` prints, and what the benchmarks count requests by. Nothing here knows a provider
+by name: a provider's quirks come in as hooks (`DailyLimit`).
 """
 
 from __future__ import annotations
@@ -283,7 +285,13 @@ class ApiClient:
         else:
             answer = f"HTTP {response.status}"
         ms = round((time.monotonic() - started) * 1000)
-        fields = {"event": "request", "provider": self.provider, "status": answer, "ms": ms}
+        fields = {
+            "event": "request",
+            "provider": self.provider,
+            "path": self.redact(path),
+            "status": answer,
+            "ms": ms,
+        }
         log.debug("%s GET %s: %s in %d ms", self.provider, shown, answer, ms, extra=fields)
         if isinstance(response, _Retry):
             return response
