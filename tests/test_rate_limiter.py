@@ -172,3 +172,19 @@ def test_every_slot_reserving_makes_the_next_request_wait_for_one() -> None:
         return order
 
     assert asyncio.run(scenario()) == ["second waiting", "reserved", "second waiting"]
+
+
+def test_a_request_that_leaves_late_starts_its_window_when_it_leaves() -> None:
+    """Admitted at 0 but on the wire at 0.3 (a connection to open): the provider counts it at
+    0.3, so the request after the window waits until 1.3, not 1.0."""
+
+    async def scenario() -> float:
+        clock = VirtualTime()
+        limiter = RateLimiter(1, 1.0, clock=clock, sleep=clock.sleep)
+        slot = await limiter.acquire()
+        clock.now = 0.3
+        limiter.sent(slot)
+        await limiter.acquire()
+        return clock.now
+
+    assert asyncio.run(scenario()) == 1.3

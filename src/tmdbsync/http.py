@@ -43,7 +43,7 @@ from tmdbsync.errors import (
 from tmdbsync.http_body import ACCEPT_ENCODING, BadEncoding, BodyTooLarge, read_capped
 from tmdbsync.kinds import Bucket
 from tmdbsync.quota import QuotaLedger
-from tmdbsync.ratelimit import SEND_MARGIN, RateLimiter
+from tmdbsync.ratelimit import SEND_MARGIN, RateLimiter, Slot
 from tmdbsync.redaction import quiet_transport_loggers, redact
 
 if TYPE_CHECKING:
@@ -246,8 +246,8 @@ class ApiClient:
             # a crash over-counts only what was on the wire.
             async with self._in_flight:
                 self._check_stopped(bucket)
-                await self.limiter.acquire(partial(self._reserve, bucket))
-                outcome = await self._attempt(path, query, bucket, shown)
+                slot = await self.limiter.acquire(partial(self._reserve, bucket))
+                outcome = await self._attempt(path, query, bucket, shown, slot)
             if not isinstance(outcome, _Retry):
                 return outcome
             delay = self._backoff(attempt) if outcome.retry_after is None else outcome.retry_after
@@ -273,11 +273,11 @@ class ApiClient:
         )
 
     async def _attempt(
-        self, path: str, query: dict[str, str], bucket: Bucket, shown: str
+        self, path: str, query: dict[str, str], bucket: Bucket, shown: str, slot: Slot
     ) -> Any | _Retry:
         """One request: its JSON, a _Retry, or a raised error for what retrying cannot fix."""
         started = time.monotonic()
-        response = await self._send(path, query)
+        response = await self._send(path, query, slot)
         if isinstance(response, _Retry):
             answer = response.reason
         elif isinstance(response, int):
@@ -335,19 +335,27 @@ class ApiClient:
             return _Retry(f"HTTP {status}: {message}")
         raise RequestRejected(f"{where}: {message}")
 
-    async def _send(self, path: str, query: dict[str, str]) -> _Reply | _Retry | int:
+    async def _send(self, path: str, query: dict[str, str], slot: Slot) -> _Reply | _Retry | int:
         """The response with its JSON (or why it did not parse), why nothing usable arrived, or
         how many bytes a body had when it passed the cap.
 
         The deadline covers the whole exchange, so a server dripping its body cannot stretch it.
         A body is decoded and counted as it streams in, and refused past the cap: retrying would
-        only pay for the same body again. A redirect's body is not read at all.
+        only pay for the same body again. A redirect's body is not read at all. The rate limit's
+        window starts when the request's headers are written (httpcore's trace), not before.
         """
         params = {**query, **self._auth_params}
+
+        async def trace(event: str, info: Mapping[str, Any]) -> None:
+            if event == "http11.send_request_headers.complete":
+                self.limiter.sent(slot)
+
         try:
             async with (
                 asyncio.timeout(self._timeout),
-                self._client.stream("GET", path, params=params) as response,
+                self._client.stream(
+                    "GET", path, params=params, extensions={"trace": trace}
+                ) as response,
             ):
                 if 300 <= response.status_code < 400:
                     return _parsed(response, b"")

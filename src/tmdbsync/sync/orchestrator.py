@@ -304,7 +304,7 @@ async def _turn(
     left, its quota spent, its provider failing), with the reason in its tally."""
     turn.enter()
     tally = ctx.summary.of(kind)
-    step = None
+    step, failed = None, False
     try:
         step = await _step(ctx, kind, plan)
         if step not in (None, DISCOVER):  # a discover page reports itself, with counts
@@ -331,10 +331,13 @@ async def _turn(
     except RetryableError as exc:
         tally.stopped, tally.failing = _failing(exc), True
         ctx.progress.kind_stopped(kind, tally.stopped, quota=False)
+    except BaseException:
+        failed = True
+        raise
     else:
         ctx.progress.kind_stopped(kind, tally.stopped, quota=False)
     finally:
-        turn.finish(page=step is not None)
+        turn.finish(page=step is not None, failed=failed)
     return False
 
 

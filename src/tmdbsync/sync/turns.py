@@ -28,14 +28,17 @@ class Turn:
         self.finished = asyncio.Event()
         self.page = False
         """Whether it counts against `--max-pages`: known once it is under way or finished."""
+        self.failed = False
+        """It ended with what ends the run (a fatal error, a bug)."""
 
     def enter(self) -> None:
         """Make this the current task's turn (call first thing in the turn's own task)."""
         _current.set(self)
 
-    def finish(self, *, page: bool) -> None:
+    def finish(self, *, page: bool, failed: bool) -> None:
         """The turn is over (whatever it raised): the next turns may start and advance."""
         self.page = self.page or page
+        self.failed = failed
         self.previous = None  # no chain of finished turns kept alive
         self.started_titles.set()
         self.finished.set()
@@ -51,8 +54,14 @@ def under_way() -> None:
 
 async def in_order() -> None:
     """Wait until the turn started before the current one has finished (before a page
-    advances its log, so pages complete in the order they started)."""
+    advances its log, so pages complete in the order they started).
+
+    If that turn ended the run (a revoked key, a bug), this one never advances: it waits until
+    the orchestrator, raising that turn's error, cancels it, as if it had not started.
+    """
     turn = _current.get()
     previous = turn.previous if turn is not None else None
     if previous is not None:
         await previous.finished.wait()
+        if previous.failed:
+            await asyncio.Event().wait()
