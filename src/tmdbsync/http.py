@@ -15,7 +15,6 @@ by name: a provider's quirks come in as hooks (`DailyLimit`).
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import random
 import time
@@ -40,7 +39,14 @@ from tmdbsync.errors import (
     ResponseTooLarge,
     RetryableError,
 )
-from tmdbsync.http_body import ACCEPT_ENCODING, BadEncoding, BodyTooLarge, read_capped
+from tmdbsync.http_body import (
+    ACCEPT_ENCODING,
+    BadEncoding,
+    BodyTooLarge,
+    Reply,
+    parsed_reply,
+    read_capped,
+)
 from tmdbsync.kinds import Bucket
 from tmdbsync.quota import QuotaLedger
 from tmdbsync.ratelimit import SEND_MARGIN, RateLimiter, Slot
@@ -96,41 +102,6 @@ def _retry_after(value: str | None) -> float | None:
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
     return max(0.0, (when - datetime.now(UTC)).total_seconds())
-
-
-@dataclass(frozen=True)
-class _Reply:
-    """A response read whole (under the cap), with its JSON or why it did not parse."""
-
-    status: int
-    reason_phrase: str
-    headers: httpx.Headers
-    content: bytes
-    body: Any = None
-    parse_error: str | None = None
-
-    @property
-    def is_success(self) -> bool:
-        return 200 <= self.status < 300
-
-    def message(self) -> str:
-        """TMDb's `status_message`, OMDb's `Error`, or the start of the body."""
-        if isinstance(self.body, dict):
-            for field in ("status_message", "Error"):
-                if isinstance(self.body.get(field), str):
-                    return str(self.body[field])
-        text = self.content[:200].decode("utf-8", "replace").strip()
-        return text or self.reason_phrase
-
-
-def _parsed(response: httpx.Response, content: bytes) -> _Reply:
-    try:
-        body, error = json.loads(content), None
-    except ValueError as exc:
-        body, error = None, str(exc)
-    return _Reply(
-        response.status_code, response.reason_phrase, response.headers, content, body, error
-    )
 
 
 class ApiClient:
@@ -285,13 +256,8 @@ class ApiClient:
         else:
             answer = f"HTTP {response.status}"
         ms = round((time.monotonic() - started) * 1000)
-        fields = {
-            "event": "request",
-            "provider": self.provider,
-            "path": self.redact(path),
-            "status": answer,
-            "ms": ms,
-        }
+        fields: dict[str, object] = {"event": "request", "provider": self.provider}
+        fields |= {"path": self.redact(path), "status": answer, "ms": ms}
         log.debug("%s GET %s: %s in %d ms", self.provider, shown, answer, ms, extra=fields)
         if isinstance(response, _Retry):
             return response
@@ -335,7 +301,7 @@ class ApiClient:
             return _Retry(f"HTTP {status}: {message}")
         raise RequestRejected(f"{where}: {message}")
 
-    async def _send(self, path: str, query: dict[str, str], slot: Slot) -> _Reply | _Retry | int:
+    async def _send(self, path: str, query: dict[str, str], slot: Slot) -> Reply | _Retry | int:
         """The response with its JSON (or why it did not parse), why nothing usable arrived, or
         how many bytes a body had when it passed the cap.
 
@@ -358,10 +324,10 @@ class ApiClient:
                 ) as response,
             ):
                 if 300 <= response.status_code < 400:
-                    return _parsed(response, b"")
+                    return parsed_reply(response, b"")
                 encoding = response.headers.get("content-encoding", "")
                 content = await read_capped(response.aiter_raw(), encoding, self._max_body_bytes)
-                return _parsed(response, content)
+                return parsed_reply(response, content)
         except TimeoutError:
             return _Retry(f"no complete response within {self._timeout:g} s")
         except httpx.RequestError as exc:
