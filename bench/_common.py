@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import os
 import socket
 import subprocess
@@ -24,7 +25,6 @@ from sqlalchemy import Engine
 
 from tmdbsync.db.engine import make_engine, upgrade
 from tmdbsync.db.scratch import scratch_schema, unavailable
-from tmdbsync.http import ApiClient
 from tmdbsync.settings import Settings, YearMonth, load_settings
 from tmdbsync.sync.context import Summary
 from tmdbsync.sync.orchestrator import sync_contents
@@ -164,30 +164,39 @@ def run_sync(settings: Settings, engine: Engine, **kwargs: Any) -> tuple[Summary
     return summary, time.perf_counter() - started
 
 
-class RequestLog:
-    """Records (provider, path, start time) of every attempt `ApiClient` sends.
+class RequestLog(logging.Handler):
+    """Records (provider, path, start time) of every attempt `ApiClient` sends, from the DEBUG
+    record it logs per attempt (logger `tmdbsync.http`, field `event="request"`); start times
+    are on `time.time()`, to a millisecond.
 
-    A thin wrapper around `ApiClient._send` for the benchmarks only; the server's /__stats remains
-    the authority for counts, this adds per-title and per-instant detail.
+    The server's /__stats remains the authority for counts, this adds per-title and per-instant
+    detail.
     """
 
+    LOGGER = "tmdbsync.http"
+
     def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
         self.entries: list[tuple[str, str, float]] = []
-        self._original = ApiClient._send
+        self._level = logging.NOTSET
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if getattr(record, "event", None) == "request":
+            fields = record.__dict__
+            started = record.created - fields["ms"] / 1000
+            self.entries.append((fields["provider"], fields["path"], started))
 
     def __enter__(self) -> RequestLog:
-        original = self._original
-        entries = self.entries
-
-        async def send(client: ApiClient, path: str, query: dict[str, str]) -> Any:
-            entries.append((client.provider, path, time.monotonic()))
-            return await original(client, path, query)
-
-        ApiClient._send = send  # type: ignore[method-assign,assignment]
+        logger = logging.getLogger(self.LOGGER)
+        self._level = logger.level
+        logger.setLevel(logging.DEBUG)
+        logger.addHandler(self)
         return self
 
     def __exit__(self, *exc: object) -> None:
-        ApiClient._send = self._original  # type: ignore[method-assign]
+        logger = logging.getLogger(self.LOGGER)
+        logger.removeHandler(self)
+        logger.setLevel(self._level)
 
 
 def rss_mb() -> float:

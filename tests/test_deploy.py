@@ -10,15 +10,23 @@ import json
 import re
 import shlex
 import shutil
+import signal
 import subprocess
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 import yaml
 from typer.testing import CliRunner
 
+from tests.reliability_support import sync_env
+from tests.run_support import runs, slow_env, stop_with
+from tests.test_exit_codes import closed_port
 from tmdbsync.cli import app
+from tmdbsync.db.engine import make_engine
+from tmdbsync.fakeapi import FakeApi
 from tmdbsync.settings import Settings, env_name
 
 DEPLOY = Path(__file__).resolve().parents[1] / "deploy"
@@ -115,3 +123,87 @@ def test_systemd_units_verify(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "tmdbsync" not in result.stderr, result.stderr
+
+
+FOREVER = DEPLOY / "forever.sh"
+
+
+def test_compose_restarts_the_daemon_through_forever_sh_and_flags_it_parked() -> None:
+    """`unless-stopped` survives reboots, so exit 2 must not loop: forever.sh, copied into the
+    image under the name compose runs, parks it, and the health check reports it."""
+    service = yaml.safe_load((DEPLOY / "compose.yaml").read_text())["services"]["tmdbsync"]
+    assert service["restart"] == "unless-stopped"
+    [entrypoint] = service["entrypoint"]
+    copied = re.search(rf"^COPY deploy/forever\.sh (\S*/{entrypoint})$", dockerfile(), re.M)
+    assert copied is not None, "the image holds forever.sh where compose's entrypoint looks"
+    assert "!deploy/forever.sh" in (DEPLOY / "Dockerfile.dockerignore").read_text().splitlines()
+    assert FOREVER.stat().st_mode & 0o111, "executable"
+    marker = "${TMPDIR:-/tmp}/tmdbsync-parked"
+    assert f"parked={marker}" in FOREVER.read_text()
+    assert service["healthcheck"]["test"] == ["CMD-SHELL", "test ! -e /tmp/tmdbsync-parked"]
+
+
+def forever_sh(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.Popen[str]:
+    """deploy/forever.sh as compose runs it, with this environment's `tmdbsync` on PATH."""
+    path = f"{Path(sys.executable).parent}:{env.get('PATH', '')}"
+    return subprocess.Popen(
+        ["sh", str(FOREVER), *args],
+        env={**env, "PATH": path, "TMPDIR": str(cwd)},
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def wait_for(condition: Callable[[], bool], process: subprocess.Popen[str]) -> None:
+    deadline = time.monotonic() + 60
+    while not condition():
+        assert process.poll() is None, process.communicate()
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
+
+
+def test_an_invalid_key_is_tried_again_then_parked_not_looped(
+    fake_api: FakeApi, tmp_path: Path
+) -> None:
+    env = sync_env(fake_api, f"sqlite:///{tmp_path / 'd.db'}", "2024-01", "2024-01")
+    env.update(TMDB_API_KEY="not-the-key", FATAL_TRIES="2", FATAL_WAIT="0")
+    process = forever_sh(["sync", "--forever"], env, tmp_path)
+    wait_for((tmp_path / "tmdbsync-parked").exists, process)
+    time.sleep(0.5)  # parked: nothing more is sent
+    assert fake_api.stats()["by_status"] == {"401": 3}  # the first try and two more
+    returncode, _, err = stop_with(process, signal.SIGTERM)
+
+    assert returncode == 0, err
+    assert err.count("trying again in 0 s") == 2
+    assert "parked, not restarted" in err
+    assert fake_api.tmdb_api_key not in err
+
+
+def test_other_exit_codes_pass_through_at_once(fake_api: FakeApi, tmp_path: Path) -> None:
+    """Exit 3 (TMDb unreachable) is not retried here: `unless-stopped` restarts it."""
+    env = sync_env(fake_api, f"sqlite:///{tmp_path / 'd.db'}", "2024-01", "2024-01")
+    env.update(TMDB_BASE_URL=f"http://127.0.0.1:{closed_port()}/3", TMDBSYNC_MAX_RETRIES="0")
+    process = forever_sh(["sync"], env, tmp_path)
+    _, err = process.communicate(timeout=120)
+
+    assert process.returncode == 3, err
+    assert "trying again" not in err
+    assert not (tmp_path / "tmdbsync-parked").exists()
+
+
+def test_sigterm_reaches_the_daemon_which_saves_and_exits_0(
+    fake_api: FakeApi, tmp_path: Path
+) -> None:
+    url = f"sqlite:///{tmp_path / 'd.db'}"
+    engine = make_engine(url)
+    process = forever_sh(["sync", "--forever"], slow_env(fake_api, url), tmp_path)
+    wait_for(lambda: fake_api.stats()["tmdb"] >= 5, process)
+    returncode, _, err = stop_with(process, signal.SIGTERM)
+
+    assert returncode == 0, err
+    assert "Traceback" not in err
+    [row] = runs(engine)  # tmdbsync got the signal: it recorded its run's end
+    assert row.finished_at is not None
+    engine.dispose()

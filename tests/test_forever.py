@@ -35,7 +35,8 @@ from tmdbsync.db.engine import make_engine, upgrade
 from tmdbsync.db.models import SyncRun
 from tmdbsync.errors import AuthError
 from tmdbsync.fakeapi import FakeApi
-from tmdbsync.fakeapi.faults import Faults
+from tmdbsync.fakeapi.faults import Faults, ScriptedResponse
+from tmdbsync.kinds import Kind
 from tmdbsync.settings import Settings
 from tmdbsync.sync.context import Progress, Summary
 from tmdbsync.sync.events import EventLog, EventProgress
@@ -185,6 +186,57 @@ def test_the_outage_retry_never_passes_the_quota_reset() -> None:
     late = datetime(2026, 3, 10, 23, 0, tzinfo=UTC)
     wake, _ = next_run(late, 4)
     assert wake == datetime(2026, 3, 11, tzinfo=UTC) + AFTER_RESET
+
+
+def paused(seconds: dict[str, float], kinds: tuple[Kind, ...] = ("movie", "tv")) -> Summary:
+    """A run's summary in which each scope of `seconds` was paused that long from START."""
+    summary = Summary(kinds=kinds)
+    for scope, wait in seconds.items():
+        summary.pauses[scope] = START + timedelta(seconds=wait)
+    return summary
+
+
+RESET = datetime(2026, 3, 11, tzinfo=UTC) + AFTER_RESET
+
+
+@pytest.mark.parametrize(
+    ("pauses", "wake", "why"),
+    [
+        ({"movie": 3 * 3600, "tv": 2 * 3600}, START + timedelta(hours=2), "TMDb"),
+        ({"movie": 3 * 3600}, START + timedelta(hours=3), "TMDb"),  # TV's quota was spent
+        ({"omdb": 3600}, START + timedelta(hours=1), "OMDb"),
+        ({"movie": 30 * 3600}, RESET, None),  # TV has work again at the reset: not later
+        ({"movie": 30 * 3600, "tv": 40 * 3600}, START + timedelta(hours=30), "TMDb"),
+    ],
+)
+def test_a_paused_run_wakes_when_the_pause_ends_never_past_a_reset_another_kind_awaits(
+    pauses: dict[str, float], wake: datetime, why: str | None
+) -> None:
+    reason = "the daily quotas reset" if why is None else f"the pause {why} asked for ends"
+    when, text = next_run(START, 0, paused(pauses))
+    assert (when, text[: len(reason)]) == (wake, reason)
+
+
+def test_forever_after_a_long_retry_after_runs_again_when_it_ends_not_at_midnight(
+    fake_api: FakeApi, engine: Engine, database_url: str
+) -> None:
+    """TMDb answers both kinds' first page with 429 and Retry-After three hours (past
+    TMDBSYNC_MAX_RETRY_AFTER): the run stops, the daemon sleeps three hours, not to 00:05."""
+    three_hours = ScriptedResponse(status=429, headers={"Retry-After": "10800"})
+    fake_api.script(r"^/3/discover/", [three_hours, three_hours])
+    settings = fake_settings(fake_api, database_url, tmdb_daily_quota=30, end="2024-02")
+    clock = FakeClock(START, stop_at=2)
+    forever(settings, engine, clock)
+
+    (first_at, first), (second_at, second) = clock.slept
+    assert first_at + timedelta(seconds=first) == START + timedelta(hours=3)
+    assert second_at + timedelta(seconds=second) == RESET  # the quota spent: the usual wait
+    rows = runs(engine)
+    assert [r.stop_reason for r in rows] == ["rate limited for 10800 s", "daily quota spent"]
+    assert [r.started_at.replace(tzinfo=UTC) for r in rows] == [
+        START,
+        first_at + timedelta(seconds=first),
+    ]
 
 
 def test_forever_backs_off_while_tmdb_fails_on_every_try(

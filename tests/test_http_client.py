@@ -21,7 +21,7 @@ from tmdbsync.fakeapi import FakeApi, Faults, ScriptedResponse
 from tmdbsync.http import ApiClient
 from tmdbsync.omdb import OmdbClient, daily_limit
 from tmdbsync.quota import QuotaLedger
-from tmdbsync.ratelimit import RateLimiter
+from tmdbsync.ratelimit import RateLimiter, Slot
 from tmdbsync.redaction import redact
 from tmdbsync.settings import Settings
 from tmdbsync.tmdb import TmdbClient
@@ -108,9 +108,10 @@ class StartLog(RateLimiter):
         super().__init__(100, 1.0, clock=clock, sleep=clock.sleep)
         self.starts: list[float] = []
 
-    async def acquire(self, before_start: Callable[[], Awaitable[object]] | None = None) -> None:
-        await super().acquire(before_start)
+    async def acquire(self, before_start: Callable[[], Awaitable[object]] | None = None) -> Slot:
+        slot = await super().acquire(before_start)
         self.starts.append(self.clock())
+        return slot
 
 
 def requests_served(fake: FakeApi) -> int:

@@ -120,3 +120,71 @@ def test_real_clock_many_coroutines() -> None:
     starts = asyncio.run(scenario())
     assert_within_limit(starts, 5, 0.2)
     assert max(starts) - min(starts) >= 0.4  # full rate: the virtual-clock tests above
+
+
+def test_a_slow_reservation_holds_its_own_slot_not_the_others() -> None:
+    """Quota reserved in `before_start` may wait for a busy database: the requests behind it go
+    on meanwhile, and its slot still counts, so no window ever holds more than N."""
+
+    async def scenario() -> list[tuple[str, float]]:
+        clock = VirtualTime()
+        limiter = RateLimiter(2, 1.0, clock=clock, sleep=clock.sleep)
+        database = asyncio.Event()
+        starts: list[tuple[str, float]] = []
+
+        async def one(name: str, reserve: asyncio.Event | None = None) -> None:
+            await limiter.acquire(None if reserve is None else reserve.wait)
+            starts.append((name, clock.now))
+
+        slow = asyncio.create_task(one("slow", database))
+        await asyncio.sleep(0)
+        await one("next")  # not held up by the slow reservation
+        third = asyncio.create_task(one("third"))  # two slots taken: waits for `next`'s
+        for _ in range(5):
+            await asyncio.sleep(0)
+        database.set()
+        await asyncio.gather(slow, third)
+        return starts
+
+    assert asyncio.run(scenario()) == [("next", 0.0), ("third", 1.0), ("slow", 1.0)]
+
+
+def test_every_slot_reserving_makes_the_next_request_wait_for_one() -> None:
+    async def scenario() -> list[str]:
+        limiter = RateLimiter(1, 60.0)
+        database = asyncio.Event()
+        order: list[str] = []
+
+        async def reserve() -> None:
+            await database.wait()
+            order.append("reserved")
+
+        first = asyncio.create_task(limiter.acquire(reserve))
+        await asyncio.sleep(0)
+        second = asyncio.create_task(limiter.acquire(lambda: asyncio.sleep(0)))
+        await asyncio.sleep(0.05)
+        order.append("second waiting" if not second.done() else "second through")
+        database.set()
+        await first
+        await asyncio.sleep(0.05)  # its slot is now a start 60 s long: second waits on
+        order.append("second waiting" if not second.done() else "second through")
+        second.cancel()
+        return order
+
+    assert asyncio.run(scenario()) == ["second waiting", "reserved", "second waiting"]
+
+
+def test_a_request_that_leaves_late_starts_its_window_when_it_leaves() -> None:
+    """Admitted at 0 but on the wire at 0.3 (a connection to open): the provider counts it at
+    0.3, so the request after the window waits until 1.3, not 1.0."""
+
+    async def scenario() -> float:
+        clock = VirtualTime()
+        limiter = RateLimiter(1, 1.0, clock=clock, sleep=clock.sleep)
+        slot = await limiter.acquire()
+        clock.now = 0.3
+        limiter.sent(slot)
+        await limiter.acquire()
+        return clock.now
+
+    assert asyncio.run(scenario()) == 1.3

@@ -104,7 +104,8 @@ def test_key_revoked_mid_page_stops_without_advancing_the_page(tmp_path: Path) -
         try:
             with engine.connect() as connection:
                 pages = connection.scalars(select(ContentSyncLog.last_completed_page)).all()
-            assert pages == [0], "the page with the refused title is not advanced"
+            # the TV turn overlapping the movie page may have opened its month: none advanced
+            assert set(pages) == {0}, "the page with the refused title is not advanced"
             assert victim not in done_ids(engine, "movie")
         finally:
             engine.dispose()

@@ -34,11 +34,19 @@ class BadPayload(TmdbsyncError):
 class QuotaExhausted(TmdbsyncError):
     """A bucket cannot send more requests in this run (daily quota spent or long Retry-After)."""
 
-    def __init__(self, provider: str, bucket: str, reason: str = "daily quota spent") -> None:
+    def __init__(
+        self,
+        provider: str,
+        bucket: str,
+        reason: str = "daily quota spent",
+        retry_after: float | None = None,
+    ) -> None:
         super().__init__(f"{provider} {bucket} bucket: {reason}")
         self.provider = provider
         self.bucket = bucket
         self.reason = reason
+        self.retry_after = retry_after
+        """Seconds until the provider lets us in again, when it said (a long Retry-After)."""
 
 
 class AlreadyRunning(FatalError):

@@ -6,14 +6,15 @@ over-counts only requests that were on the wire. Keys travel in query strings, s
 this module produces is built from a redacted path (redaction.py), and exceptions are raised
 outside `except` blocks so no transport error carrying the full URL is chained to them.
 Redirects are never followed (each hop would carry the key, uncounted and unlimited), and bodies
-are read under a size cap (http_body.py). Nothing here knows a provider by name: a provider's
-quirks come in as hooks (`DailyLimit`).
+are read under a size cap (http_body.py). Every attempt leaves one DEBUG record on the
+`tmdbsync.http` logger, its fields `event="request"`, `provider`, `path` (no query), `status` and
+`ms`: what `-v` prints, and what the benchmarks count requests by. Nothing here knows a provider
+by name: a provider's quirks come in as hooks (`DailyLimit`).
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import random
 import time
@@ -38,10 +39,17 @@ from tmdbsync.errors import (
     ResponseTooLarge,
     RetryableError,
 )
-from tmdbsync.http_body import ACCEPT_ENCODING, BadEncoding, BodyTooLarge, read_capped
+from tmdbsync.http_body import (
+    ACCEPT_ENCODING,
+    BadEncoding,
+    BodyTooLarge,
+    Reply,
+    parsed_reply,
+    read_capped,
+)
 from tmdbsync.kinds import Bucket
 from tmdbsync.quota import QuotaLedger
-from tmdbsync.ratelimit import SEND_MARGIN, RateLimiter
+from tmdbsync.ratelimit import SEND_MARGIN, RateLimiter, Slot
 from tmdbsync.redaction import quiet_transport_loggers, redact
 
 if TYPE_CHECKING:
@@ -96,41 +104,6 @@ def _retry_after(value: str | None) -> float | None:
     return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
-@dataclass(frozen=True)
-class _Reply:
-    """A response read whole (under the cap), with its JSON or why it did not parse."""
-
-    status: int
-    reason_phrase: str
-    headers: httpx.Headers
-    content: bytes
-    body: Any = None
-    parse_error: str | None = None
-
-    @property
-    def is_success(self) -> bool:
-        return 200 <= self.status < 300
-
-    def message(self) -> str:
-        """TMDb's `status_message`, OMDb's `Error`, or the start of the body."""
-        if isinstance(self.body, dict):
-            for field in ("status_message", "Error"):
-                if isinstance(self.body.get(field), str):
-                    return str(self.body[field])
-        text = self.content[:200].decode("utf-8", "replace").strip()
-        return text or self.reason_phrase
-
-
-def _parsed(response: httpx.Response, content: bytes) -> _Reply:
-    try:
-        body, error = json.loads(content), None
-    except ValueError as exc:
-        body, error = None, str(exc)
-    return _Reply(
-        response.status_code, response.reason_phrase, response.headers, content, body, error
-    )
-
-
 class ApiClient:
     """One provider's HTTP: auth, quota reservation, rate limit, retries, redaction."""
 
@@ -166,8 +139,10 @@ class ApiClient:
         self._max_body_bytes = max_body_bytes
         self._daily_limit = daily_limit
         self._in_flight = asyncio.Semaphore(max_connections)
-        # Buckets (or "*" for all) the provider told us to leave alone for this run.
-        self._stopped: dict[str, str] = {}
+        self._reserving: dict[Bucket, asyncio.Lock] = {}
+        # Buckets (or "*" for all) the provider told us to leave alone for this run: why, and
+        # until when (on the monotonic clock) if it said.
+        self._stopped: dict[str, tuple[str, float | None]] = {}
         quiet_transport_loggers()
         self._client = httpx.AsyncClient(
             base_url=base_url,
@@ -219,9 +194,15 @@ class ApiClient:
     async def _reserve(self, bucket: Bucket) -> None:
         """Count the request: from the lease in memory when there is one; else in a thread, so
         a busy database (another process holding its write lock) does not stall the event loop
-        and every request in flight."""
-        if not self.ledger.reserve_leased(bucket):
-            await asyncio.to_thread(self.ledger.reserve, bucket)
+        and every request in flight.
+
+        A bucket's requests are counted one at a time, in the order the rate limiter let them
+        through (its lock is not held meanwhile): when the quota runs out, it is the last ones
+        that are refused, as before, and the other bucket is not held up by this one's wait.
+        """
+        async with self._reserving.setdefault(bucket, asyncio.Lock()):
+            if not self.ledger.reserve_leased(bucket):
+                await asyncio.to_thread(self.ledger.reserve, bucket)
 
     async def get(
         self, path: str, params: Mapping[str, str | int] | None = None, *, bucket: Bucket
@@ -236,8 +217,8 @@ class ApiClient:
             # a crash over-counts only what was on the wire.
             async with self._in_flight:
                 self._check_stopped(bucket)
-                await self.limiter.acquire(partial(self._reserve, bucket))
-                outcome = await self._attempt(path, query, bucket, shown)
+                slot = await self.limiter.acquire(partial(self._reserve, bucket))
+                outcome = await self._attempt(path, query, bucket, shown, slot)
             if not isinstance(outcome, _Retry):
                 return outcome
             delay = self._backoff(attempt) if outcome.retry_after is None else outcome.retry_after
@@ -263,11 +244,11 @@ class ApiClient:
         )
 
     async def _attempt(
-        self, path: str, query: dict[str, str], bucket: Bucket, shown: str
+        self, path: str, query: dict[str, str], bucket: Bucket, shown: str, slot: Slot
     ) -> Any | _Retry:
         """One request: its JSON, a _Retry, or a raised error for what retrying cannot fix."""
         started = time.monotonic()
-        response = await self._send(path, query)
+        response = await self._send(path, query, slot)
         if isinstance(response, _Retry):
             answer = response.reason
         elif isinstance(response, int):
@@ -275,7 +256,8 @@ class ApiClient:
         else:
             answer = f"HTTP {response.status}"
         ms = round((time.monotonic() - started) * 1000)
-        fields = {"event": "request", "provider": self.provider, "status": answer, "ms": ms}
+        fields: dict[str, object] = {"event": "request", "provider": self.provider}
+        fields |= {"path": self.redact(path), "status": answer, "ms": ms}
         log.debug("%s GET %s: %s in %d ms", self.provider, shown, answer, ms, extra=fields)
         if isinstance(response, _Retry):
             return response
@@ -312,31 +294,40 @@ class ApiClient:
         if status == 429:
             retry_after = _retry_after(response.headers.get("Retry-After"))
             if retry_after is not None and retry_after > self._max_retry_after:
-                raise self._stop(bucket, bucket, f"rate limited for {retry_after:g} s")
+                reason = f"rate limited for {retry_after:g} s"
+                raise self._stop(bucket, bucket, reason, retry_after)
             return _Retry(f"HTTP 429: {message}", rate_limited=True, retry_after=retry_after)
         if status >= 500:
             return _Retry(f"HTTP {status}: {message}")
         raise RequestRejected(f"{where}: {message}")
 
-    async def _send(self, path: str, query: dict[str, str]) -> _Reply | _Retry | int:
+    async def _send(self, path: str, query: dict[str, str], slot: Slot) -> Reply | _Retry | int:
         """The response with its JSON (or why it did not parse), why nothing usable arrived, or
         how many bytes a body had when it passed the cap.
 
         The deadline covers the whole exchange, so a server dripping its body cannot stretch it.
         A body is decoded and counted as it streams in, and refused past the cap: retrying would
-        only pay for the same body again. A redirect's body is not read at all.
+        only pay for the same body again. A redirect's body is not read at all. The rate limit's
+        window starts when the request's headers are written (httpcore's trace), not before.
         """
         params = {**query, **self._auth_params}
+
+        async def trace(event: str, info: Mapping[str, Any]) -> None:
+            if event == "http11.send_request_headers.complete":
+                self.limiter.sent(slot)
+
         try:
             async with (
                 asyncio.timeout(self._timeout),
-                self._client.stream("GET", path, params=params) as response,
+                self._client.stream(
+                    "GET", path, params=params, extensions={"trace": trace}
+                ) as response,
             ):
                 if 300 <= response.status_code < 400:
-                    return _parsed(response, b"")
+                    return parsed_reply(response, b"")
                 encoding = response.headers.get("content-encoding", "")
                 content = await read_capped(response.aiter_raw(), encoding, self._max_body_bytes)
-                return _parsed(response, content)
+                return parsed_reply(response, content)
         except TimeoutError:
             return _Retry(f"no complete response within {self._timeout:g} s")
         except httpx.RequestError as exc:
@@ -346,15 +337,20 @@ class ApiClient:
         except BodyTooLarge as exc:
             return exc.read
 
-    def _stop(self, scope: str, bucket: Bucket, reason: str) -> QuotaExhausted:
+    def _stop(
+        self, scope: str, bucket: Bucket, reason: str, retry_after: float | None = None
+    ) -> QuotaExhausted:
         """Refuse every later request of `scope` (a bucket, or "*") in this run, for `reason`."""
-        self._stopped.setdefault(scope, reason)
-        return QuotaExhausted(self.provider, bucket, reason)
+        until = None if retry_after is None else time.monotonic() + retry_after
+        self._stopped.setdefault(scope, (reason, until))
+        return QuotaExhausted(self.provider, bucket, reason, retry_after)
 
     def _check_stopped(self, bucket: Bucket) -> None:
-        reason = self._stopped.get("*") or self._stopped.get(bucket)
-        if reason is not None:
-            raise QuotaExhausted(self.provider, bucket, reason)
+        stop = self._stopped.get("*") or self._stopped.get(bucket)
+        if stop is not None:
+            reason, until = stop
+            left = None if until is None else max(0.0, until - time.monotonic())
+            raise QuotaExhausted(self.provider, bucket, reason, left)
 
     def _backoff(self, attempt: int) -> float:
         """Capped full-jitter exponential backoff, so concurrent retries spread out."""

@@ -1,4 +1,4 @@
-"""Reading a response body under a size cap, decompressing it ourselves.
+"""Reading a response body under a size cap, decompressing it ourselves, and what it says.
 
 httpx would decompress each network chunk whole (a 64 KB gzip chunk can hold 64 MB) and keep an
 endless body growing in memory. Here the raw bytes are inflated in steps of at most `STEP` bytes
@@ -7,8 +7,13 @@ and counted as they come, so neither an endless body nor a gzip bomb gets past `
 
 from __future__ import annotations
 
+import json
 import zlib
 from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
 
 # Only what we can decode ourselves is asked for (httpx would add br/zstd when installed).
 ACCEPT_ENCODING = "gzip, deflate"
@@ -73,3 +78,38 @@ async def iter_capped(raw: AsyncIterator[bytes], encoding: str, limit: int) -> A
 async def read_capped(raw: AsyncIterator[bytes], encoding: str, limit: int) -> bytes:
     """The decoded body of `raw` (bytes as they arrived), or BodyTooLarge past `limit` bytes."""
     return b"".join([piece async for piece in iter_capped(raw, encoding, limit)])
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A response read whole (under the cap), with its JSON or why it did not parse."""
+
+    status: int
+    reason_phrase: str
+    headers: httpx.Headers
+    content: bytes
+    body: Any = None
+    parse_error: str | None = None
+
+    @property
+    def is_success(self) -> bool:
+        return 200 <= self.status < 300
+
+    def message(self) -> str:
+        """TMDb's `status_message`, OMDb's `Error`, or the start of the body."""
+        if isinstance(self.body, dict):
+            for field in ("status_message", "Error"):
+                if isinstance(self.body.get(field), str):
+                    return str(self.body[field])
+        text = self.content[:200].decode("utf-8", "replace").strip()
+        return text or self.reason_phrase
+
+
+def parsed_reply(response: httpx.Response, content: bytes) -> Reply:
+    try:
+        body, error = json.loads(content), None
+    except ValueError as exc:
+        body, error = None, str(exc)
+    return Reply(
+        response.status_code, response.reason_phrase, response.headers, content, body, error
+    )

@@ -16,6 +16,7 @@ from tmdbsync.sync.deadletter import Failure, IdMismatch, attempt, check_id
 from tmdbsync.sync.fetch import fetch_title
 from tmdbsync.sync.outcomes import Title, dead_letter, gather
 from tmdbsync.sync.paging import TMDB_MAX_PAGE, expected_on_page, pages_needed
+from tmdbsync.sync.turns import in_order, under_way
 from tmdbsync.sync.windows import LogRow
 
 ASKS = 3  # a page listing fewer titles than its totals promise is asked this often in all
@@ -69,6 +70,7 @@ async def run_page(ctx: SyncContext, kind: Kind) -> bool:
         expected = expected_on_page(page, total_results)
         notes.append(f"listed {expected - shortfall} of {expected} titles, asked {ASKS} times")
     summary = f"page {page}: " + ", ".join(notes) if notes else None
+    await in_order()  # pages advance in the order they started, whatever overlapped
     if await ctx.write(
         ctx.log.advance,
         row,
@@ -117,8 +119,10 @@ async def fetch_and_store(ctx: SyncContext, kind: Kind, items: list[DiscoverItem
     """Fetch and store `items` concurrently; returns a note per title recorded as skipped.
 
     Every title is given its chance before a quota failure or an outage is raised, so the titles
-    that made it are stored; the caller then does not advance its log.
+    that made it are stored; the caller then does not advance its log. From here on the next
+    turn may start (sync/turns.py): this one sends nothing but title requests any more.
     """
+    under_way()
     outcomes = await gather(_title(ctx, kind, item) for item in items)
     if outcomes.stop is not None:
         raise outcomes.stop

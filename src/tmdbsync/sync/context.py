@@ -7,10 +7,11 @@ import contextlib
 from collections.abc import Callable, Coroutine
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
+from tmdbsync.errors import QuotaExhausted
 from tmdbsync.kinds import Kind
 from tmdbsync.omdb import OmdbClient
 from tmdbsync.quota import QuotaLedger
@@ -109,6 +110,14 @@ class Summary:
     stop_reason: str = ""
     requests: dict[str, dict[str, int]] = field(default_factory=dict)
     """Requests this run counted, per provider and bucket."""
+    pauses: dict[str, datetime] = field(default_factory=dict)
+    """When the work a provider's long Retry-After stopped may go on, by what it stopped (a kind,
+    or `omdb`, `trakt`): `sync --forever` wakes then rather than at the quota reset."""
+
+    def paused(self, scope: str, stop: BaseException, now: datetime) -> None:
+        """Note when `scope` may go on again, if `stop` is a pause that said (a Retry-After)."""
+        if isinstance(stop, QuotaExhausted) and stop.retry_after is not None:
+            self.pauses[scope] = now + timedelta(seconds=stop.retry_after)
 
     def of(self, kind: Kind) -> KindTally:
         return self.movie if kind == "movie" else self.tv
@@ -147,6 +156,8 @@ class SyncContext:
         default_factory=lambda: ThreadPoolExecutor(max_workers=1, thread_name_prefix="writer")
     )
     background: dict[str, asyncio.Task[None]] = field(default_factory=dict)
+    people_drain: asyncio.Lock = field(default_factory=asyncio.Lock)
+    """Held while the people queue is drained: two drains would take the same people."""
     exports_checked: set[str] = field(default_factory=set)  # kinds whose export file was seen
 
     @property

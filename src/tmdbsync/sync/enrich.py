@@ -45,6 +45,7 @@ async def drain(ctx: SyncContext, kind: Kind, source: Source) -> None:
         )
         if outcomes.stop is not None and source.name not in ctx.paused:
             ctx.paused[source.name] = str(outcomes.stop)
+            ctx.summary.paused(source.provider, outcomes.stop, ctx.store.now())
             ctx.progress.message(f"{source.name} paused for this run: {outcomes.stop}")
 
 

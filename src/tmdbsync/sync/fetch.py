@@ -108,8 +108,12 @@ async def fetch_title(
     free_slot = len(missing) % MAX_APPENDS != 0  # in the last request
     if with_credits and free_slot and SPECIALS in listed and specials_credits not in raw:
         missing.append(specials_credits)
-    for chunk in _chunks(missing, MAX_APPENDS):
-        extra = await tmdb.details("tv", tmdb_id, chunk, params=params, bucket=kind)
+    chunks = list(_chunks(missing, MAX_APPENDS))
+    # at once, not one after the other: a long show would hold its page a round trip per chunk
+    extras = await asyncio.gather(
+        *(tmdb.details("tv", tmdb_id, chunk, params=params, bucket=kind) for chunk in chunks)
+    )
+    for chunk, extra in zip(chunks, extras, strict=True):
         for key in chunk:
             if key in extra:
                 raw[key] = extra[key]

@@ -34,6 +34,7 @@ from tmdbsync.sync.ratings import drain_omdb
 from tmdbsync.sync.retry import run_retry
 from tmdbsync.sync.runs import RequestCounter, finish_run, one_line, start_run
 from tmdbsync.sync.signals import StopSignals
+from tmdbsync.sync.turns import Turn
 from tmdbsync.sync.watch_stats import drain_trakt
 from tmdbsync.tmdb import TmdbClient
 from tmdbsync.trakt import TraktClient
@@ -250,46 +251,98 @@ async def _alternate(
     active: list[Kind],
     max_pages: int | None,
 ) -> None:
+    """Movie turn, TV turn, again and again, overlapping (sync/turns.py), until no kind is left
+    or `max_pages` pages were run."""
+    running: dict[Kind, asyncio.Task[bool]] = {}
+    last: Turn | None = None  # the turn started last
+    uncounted: tuple[Turn, asyncio.Task[bool]] | None = None  # it, until known to be a page
     pages = 0
-    while active:
-        for kind in list(active):
-            if max_pages is not None and pages >= max_pages:
-                for left in active:
-                    ctx.summary.of(left).stopped = f"page limit of {max_pages} reached"
-                    ctx.progress.kind_stopped(left, ctx.summary.of(left).stopped, quota=False)
-                return
-            tally = ctx.summary.of(kind)
-            try:
-                step = await _step(ctx, kind, plan)
-                if step not in (None, DISCOVER):  # a discover page reports itself, with counts
-                    ctx.progress.step_done(kind, str(step))
-                # OMDb has its own limit and quota, and people fill what the pages leave of
-                # the TMDb limit (between pages, behind a slow show): both run alongside.
-                ctx.in_background(f"omdb {kind}", partial(drain_omdb, ctx, kind))
-                ctx.in_background(f"trakt {kind}", partial(drain_trakt, ctx, kind))
-                ctx.in_background("people", partial(_people, ctx, kind))
-                if step is not None:
-                    pages += 1
+    try:
+        while active:
+            for kind in list(active):
+                mine = running.pop(kind, None)
+                if mine is not None and not await mine:
+                    active.remove(kind)
                     continue
-                tally.stopped = "every month up to TMDBSYNC_END is complete"
-                for other in active:
-                    if other != kind:
-                        for ledger in ctx.ledgers.values():
-                            ledger.lend_to(other)
-                await ctx.settle("people")
-                await drain_people(ctx, kind, rest_of_quota=True)
-            except QuotaExhausted as exc:
-                tally.stopped = one_line(exc.reason if exc.provider == "tmdb" else str(exc))
-                ctx.progress.kind_stopped(kind, tally.stopped, quota=True)
-            except RetryableError as exc:
-                tally.stopped, tally.failing = _failing(exc), True
-                ctx.progress.kind_stopped(kind, tally.stopped, quota=False)
-            else:
-                ctx.progress.kind_stopped(kind, tally.stopped, quota=False)
+                if uncounted is not None:  # the other kind's titles are under way, or it ended
+                    turn, task = uncounted
+                    await turn.started_titles.wait()
+                    if task.done():
+                        task.result()  # what it raised ends the run before another turn starts
+                    pages, uncounted = pages + turn.page, None
+                if max_pages is not None and pages >= max_pages:
+                    await _stop_at_page_limit(ctx, running, active, max_pages)
+                    return
+                last = Turn(previous=last)
+                running[kind] = asyncio.create_task(_turn(ctx, kind, plan, last))
+                uncounted = (last, running[kind])
+    finally:
+        for task in running.values():
+            task.cancel()
+        for task in running.values():
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+
+async def _stop_at_page_limit(
+    ctx: SyncContext, running: dict[Kind, asyncio.Task[bool]], active: list[Kind], max_pages: int
+) -> None:
+    """Let the turns under way finish, then stop every kind still going."""
+    for kind, task in list(running.items()):
+        del running[kind]
+        if not await task:
             active.remove(kind)
+    for left in active:
+        ctx.summary.of(left).stopped = f"page limit of {max_pages} reached"
+        ctx.progress.kind_stopped(left, ctx.summary.of(left).stopped, quota=False)
+
+
+async def _turn(
+    ctx: SyncContext, kind: Kind, plan: tuple[tuple[str, Step], ...], turn: Turn
+) -> bool:
+    """One step of `kind` in its own task; False when the kind is done for this run (nothing
+    left, its quota spent, its provider failing), with the reason in its tally."""
+    turn.enter()
+    tally = ctx.summary.of(kind)
+    step, failed = None, False
+    try:
+        step = await _step(ctx, kind, plan)
+        if step not in (None, DISCOVER):  # a discover page reports itself, with counts
+            ctx.progress.step_done(kind, str(step))
+        # OMDb has its own limit and quota, and people fill what the pages leave of the TMDb
+        # limit (between pages, behind a slow show): both run alongside.
+        ctx.in_background(f"omdb {kind}", partial(drain_omdb, ctx, kind))
+        ctx.in_background(f"trakt {kind}", partial(drain_trakt, ctx, kind))
+        ctx.in_background("people", partial(_people, ctx, kind))
+        if step is not None:
+            return True
+        tally.stopped = "every month up to TMDBSYNC_END is complete"
+        for other in ctx.summary.kinds:
+            if other != kind:
+                for ledger in ctx.ledgers.values():
+                    ledger.lend_to(other)
+        await ctx.settle("people")
+        async with ctx.people_drain:  # the other kind's turn may start a background drain
+            await drain_people(ctx, kind, rest_of_quota=True)
+    except QuotaExhausted as exc:
+        tally.stopped = one_line(exc.reason if exc.provider == "tmdb" else str(exc))
+        ctx.summary.paused(kind, exc, ctx.store.now())
+        ctx.progress.kind_stopped(kind, tally.stopped, quota=True)
+    except RetryableError as exc:
+        tally.stopped, tally.failing = _failing(exc), True
+        ctx.progress.kind_stopped(kind, tally.stopped, quota=False)
+    except BaseException:
+        failed = True
+        raise
+    else:
+        ctx.progress.kind_stopped(kind, tally.stopped, quota=False)
+    finally:
+        turn.finish(page=step is not None, failed=failed)
+    return False
 
 
 async def _people(ctx: SyncContext, kind: Kind) -> None:
     """The people queue in the background: a spent bucket is noticed by its next page."""
     with contextlib.suppress(QuotaExhausted):
-        await drain_people(ctx, kind)
+        async with ctx.people_drain:
+            await drain_people(ctx, kind)

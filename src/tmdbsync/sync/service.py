@@ -1,7 +1,8 @@
 """How `tmdbsync sync` runs: once, or for ever, with signals turned into clean stops.
 
 `sync --forever` runs, then sleeps until there is work again (the UTC quota reset at midnight,
-which is also when the next change-feed day can be read) and runs again. A daemon waits where a
+which is also when the next change-feed day can be read, or sooner, when a provider's long
+Retry-After paused the run: when that pause ends) and runs again. A daemon waits where a
 one-off run exits: after a run that ended because an upstream kept failing it tries again sooner,
 backing off (failed attempts are paid from the daily quota), and while another sync holds the
 database's run lock it tries again every LOCK_RETRY. SIGTERM (or SIGHUP) wakes it and stops it
@@ -50,14 +51,33 @@ class SystemClock:
         await asyncio.sleep(seconds)
 
 
-def next_run(now: datetime, outages: int) -> tuple[datetime, str]:
+def next_run(now: datetime, outages: int, last: Summary | None = None) -> tuple[datetime, str]:
     """When there is work again, and why then; `outages` counts the last runs in a row that ended
-    because an upstream kept failing (exit 3)."""
+    because an upstream kept failing (exit 3).
+
+    Work a provider paused with a long Retry-After (`last.pauses`) goes on when that pause ends,
+    not at the reset: a 429 asking for three hours costs three hours, not the rest of the day.
+    Still, while a kind stopped for another reason (its quota spent, nothing left for today), the
+    reset, when that kind has work again, is never passed; once every kind is paused, the pause
+    that ends first is waited for, past the reset if it says so (TMDb would refuse us before).
+    """
     reset = datetime.combine(now.date() + timedelta(days=1), datetime.min.time(), UTC)
     if outages:
         wait = OUTAGE_RETRY * 2 ** min(outages - 1, OUTAGE_DOUBLINGS)
         return min(now + wait, reset + AFTER_RESET), "retrying after upstream failures"
-    return reset + AFTER_RESET, "the daily quotas reset and a new change-feed day starts"
+    daily = (reset + AFTER_RESET, "the daily quotas reset and a new change-feed day starts")
+    pauses = last.pauses if last is not None else {}
+    wakes = [
+        (when, f"the pause {_who_paused(scope)} asked for ends") for scope, when in pauses.items()
+    ]
+    if last is None or any(kind not in pauses for kind in last.kinds):
+        wakes.append(daily)
+    return min(wakes)
+
+
+def _who_paused(scope: str) -> str:
+    """Who paused `scope` (a kind: TMDb; else the provider itself), as a sentence names it."""
+    return {"omdb": "OMDb", "trakt": "Trakt"}.get(scope, "TMDb")
 
 
 async def run_once(
@@ -115,7 +135,7 @@ async def run_forever(
                 outages = outages + 1 if summary.exit_code == UPSTREAM else 0
                 if stop.received is not None:
                     break
-                wake, why = next_run(clock.now(), outages)
+                wake, why = next_run(clock.now(), outages, summary)
                 progress.sleeping(wake, why)
             await _sleep_until(clock, wake, stop)
         code = exit_code(stop.received, forever=True)
