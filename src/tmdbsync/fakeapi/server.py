@@ -179,7 +179,10 @@ class FakeApi(Services):
         self._stats.reset()
 
     def control(self, payload: JsonDict) -> None:
-        """Apply a ``POST /__control`` JSON document."""
+        """Apply a ``POST /__control`` JSON document; `reset` first, so a document that resets
+        and sets (a limit, a latency) keeps what it sets."""
+        if payload.get("reset"):
+            self.reset()
         if "faults" in payload:
             self.faults = Faults.from_dict(payload["faults"] or {})
         if "rate_limit" in payload:
@@ -190,8 +193,6 @@ class FakeApi(Services):
             self.set_omdb_daily_limit(payload["omdb_daily_limit"])
         if payload.get("drift"):
             self.drift(**payload["drift"])
-        if payload.get("reset"):
-            self.reset()
 
     # -- request handling ----------------------------------------------------
     def sleep(self, seconds: float) -> None:
