@@ -8,6 +8,8 @@ and the real `sync_contents` (people policy `none` and no OMDb key: content only
 then shows (the catalogue's shows average about five seasons), into a fresh SQLite file and a
 fresh PostgreSQL schema. RSS is sampled every half second; ru_maxrss is the peak of the process.
 The store alone saves pre-fetched movie bundles (parsed in memory first) with `Store.titles.save`.
+CPU per title is this process's (both threads, not the fake's): unlike titles per second, it
+hardly moves when other processes share the cores, so compare it between runs on a busy machine.
 
 Goals on 2 cores: >= 300 movies/s and >= 60 shows/s end to end, store alone >= 500 movie
 bundles/s, peak RSS <= 250 MB and flat as the run grows.
@@ -18,6 +20,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import math
+import os
 import resource
 import sys
 import threading
@@ -92,7 +95,9 @@ def sync_rate(fake: FakeProcess, backend: str, kind: str, count: int) -> tuple[s
         with RssSampler() as rss:
             # months end on short pages (about 16 movies, 9 shows a page on average here)
             pages = math.ceil(count / (16 if kind == "movie" else 9))
+            cpu = time.process_time()
             _, elapsed = run_sync(settings, engine, kinds=kinds, max_pages=pages)
+            cpu = time.process_time() - cpu
         with engine.connect() as connection:
             stored = connection.scalar(select(func.count()).select_from(Content)) or 0
         engine.dispose()
@@ -103,6 +108,7 @@ def sync_rate(fake: FakeProcess, backend: str, kind: str, count: int) -> tuple[s
         str(stored),
         f"{elapsed:.1f}",
         f"{stored / elapsed:.0f}",
+        f"{cpu / max(stored, 1) * 1000:.2f}",
         rss.profile(),
         f"{peak:.0f}",
     )
@@ -155,10 +161,10 @@ def store_rate(bundles: list[TitleBundle], backend: str, batch: int) -> tuple[st
     with fresh_database(backend) as url:
         engine = migrated_engine(url)
         store = Store(engine)
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         for start in range(0, len(bundles), batch):
             store.titles.save_batch(bundles[start : start + batch])
-        elapsed = time.perf_counter() - started
+        elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
         engine.dispose()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return (
@@ -167,6 +173,7 @@ def store_rate(bundles: list[TitleBundle], backend: str, batch: int) -> tuple[st
         str(len(bundles)),
         f"{elapsed:.1f}",
         f"{len(bundles) / elapsed:.0f}",
+        f"{cpu / len(bundles) * 1000:.2f}",
         "-",
         f"{peak:.0f}",
     )
@@ -190,10 +197,12 @@ def main() -> int:
             "titles",
             "seconds",
             "titles/s",
+            "CPU ms/title",
             "RSS MB at 10/25/50/75/100 %",
             "peak RSS MB",
         )
     ]
+    load = os.getloadavg()[0]
     with FakeProcess() as fake:
         # end to end first: the store-alone run holds its bundles in memory, which would
         # otherwise show up in the peak RSS of the sync runs
@@ -211,6 +220,7 @@ def main() -> int:
         "peak RSS is the process's so far (ru_maxrss); the store-alone rows include the "
         "pre-fetched bundles held in memory"
     )
+    print(f"load average (1 min): {load:.2f} at the start, {os.getloadavg()[0]:.2f} at the end")
     print("goals: movies >= 300/s, shows >= 60/s, store alone >= 500/s, peak RSS <= 250 MB, flat")
     return 0
 

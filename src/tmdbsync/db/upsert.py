@@ -21,6 +21,7 @@ import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import itemgetter
 from typing import Any, cast
 
 from sqlalchemy import Column, Connection, Dialect, Table
@@ -83,18 +84,22 @@ def _processor(column: Column[Any], dialect: Dialect) -> Callable[[Any], Any] | 
     return column.type.dialect_impl(dialect).bind_processor(dialect)
 
 
-def _row_values(slots: list[_Slot]) -> Callable[[Mapping[str, Any]], list[Any]]:
-    """A row's parameter values in slot order; most slots are a plain lookup of the row's dict,
-    so only the others (a processor, a part of a tuple) cost more than that."""
+def _row_values(slots: list[_Slot]) -> Callable[[Mapping[str, Any]], Sequence[Any]]:
+    """A row's parameter values in slot order; most slots are a plain lookup of the row's dict
+    (done in C by `itemgetter`), so only the others (a processor, a part of a tuple) cost more
+    than that."""
     keys = [slot.row_key for slot in slots]
     special = [
         (position, slot)
         for position, slot in enumerate(slots)
         if slot.process is not None or slot.index is not None
     ]
+    get = itemgetter(*keys) if len(keys) > 1 else lambda row: (row[keys[0]],)
+    if not special:
+        return cast(Callable[[Mapping[str, Any]], Sequence[Any]], get)
 
     def values(row: Mapping[str, Any]) -> list[Any]:
-        found = [row[key] for key in keys]
+        found = list(get(row))
         for position, slot in special:
             value = found[position]
             if slot.index is not None:

@@ -34,10 +34,10 @@ class Image(Loose):
 
 
 class Images(Loose):
-    posters: LooseList[Image] = []
-    backdrops: LooseList[Image] = []
-    logos: LooseList[Image] = []
-    profiles: LooseList[Image] = []
+    posters: LooseList[Image] = Field(default_factory=list)
+    backdrops: LooseList[Image] = Field(default_factory=list)
+    logos: LooseList[Image] = Field(default_factory=list)
+    profiles: LooseList[Image] = Field(default_factory=list)
 
 
 class Video(Loose):
@@ -54,14 +54,14 @@ class Video(Loose):
 
 
 class Videos(Loose):
-    results: LooseList[Video] = []
+    results: LooseList[Video] = Field(default_factory=list)
 
 
 class Keywords(Loose):
     """Movies list keywords under `keywords`, shows under `results`."""
 
-    keywords: LooseList[NamedId] = []
-    results: LooseList[NamedId] = []
+    keywords: LooseList[NamedId] = Field(default_factory=list)
+    results: LooseList[NamedId] = Field(default_factory=list)
 
     @property
     def items(self) -> list[NamedId]:
@@ -89,11 +89,11 @@ class ReleaseDate(Loose):
 
 class CountryReleases(Loose):
     iso_3166_1: Code
-    release_dates: LooseList[ReleaseDate] = []
+    release_dates: LooseList[ReleaseDate] = Field(default_factory=list)
 
 
 class ReleaseDates(Loose):
-    results: LooseList[CountryReleases] = []
+    results: LooseList[CountryReleases] = Field(default_factory=list)
 
 
 class CountryRating(Loose):
@@ -102,7 +102,7 @@ class CountryRating(Loose):
 
 
 class ContentRatings(Loose):
-    results: LooseList[CountryRating] = []
+    results: LooseList[CountryRating] = Field(default_factory=list)
 
 
 class AlternativeTitle(Loose):
@@ -114,8 +114,8 @@ class AlternativeTitle(Loose):
 class AlternativeTitles(Loose):
     """Movies list them under `titles`, shows under `results`."""
 
-    titles: LooseList[AlternativeTitle] = []
-    results: LooseList[AlternativeTitle] = []
+    titles: LooseList[AlternativeTitle] = Field(default_factory=list)
+    results: LooseList[AlternativeTitle] = Field(default_factory=list)
 
     @property
     def items(self) -> list[AlternativeTitle]:
@@ -136,11 +136,11 @@ class TranslationData(Loose):
 class Translation(Loose):
     iso_639_1: Code
     iso_3166_1: Text = None
-    data: Annotated[TranslationData, Nested] = TranslationData()
+    data: Annotated[TranslationData, Nested] = Field(default_factory=TranslationData)
 
 
 class Translations(Loose):
-    translations: LooseList[Translation] = []
+    translations: LooseList[Translation] = Field(default_factory=list)
 
 
 class Provider(Loose):
@@ -155,11 +155,11 @@ OFFER_TYPES = ("flatrate", "free", "ads", "rent", "buy")
 
 class CountryProviders(Loose):
     link: Text = None
-    flatrate: LooseList[Provider] = []
-    free: LooseList[Provider] = []
-    ads: LooseList[Provider] = []
-    rent: LooseList[Provider] = []
-    buy: LooseList[Provider] = []
+    flatrate: LooseList[Provider] = Field(default_factory=list)
+    free: LooseList[Provider] = Field(default_factory=list)
+    ads: LooseList[Provider] = Field(default_factory=list)
+    rent: LooseList[Provider] = Field(default_factory=list)
+    buy: LooseList[Provider] = Field(default_factory=list)
 
 
 def _countries(value: Any) -> dict[str, Any]:
@@ -170,4 +170,6 @@ def _countries(value: Any) -> dict[str, Any]:
 
 
 class WatchProviders(Loose):
-    results: Annotated[dict[str, CountryProviders], BeforeValidator(_countries)] = {}
+    results: Annotated[dict[str, CountryProviders], BeforeValidator(_countries)] = Field(
+        default_factory=dict
+    )

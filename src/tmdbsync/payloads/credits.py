@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pydantic import Field
+
 from .common import Float, Int, Loose, LooseList, Text, TmdbId
 
 
@@ -37,19 +39,19 @@ class Job(Loose):
 class CastCredit(PersonRef):
     character: Text = None
     order: Int = None
-    roles: LooseList[Role] = []  # aggregate_credits only
+    roles: LooseList[Role] = Field(default_factory=list)  # aggregate_credits only
 
 
 class CrewCredit(PersonRef):
     department: Text = None
     job: Text = None
-    jobs: LooseList[Job] = []  # aggregate_credits only
+    jobs: LooseList[Job] = Field(default_factory=list)  # aggregate_credits only
 
 
 class Credits(Loose):
-    cast: LooseList[CastCredit] = []
-    crew: LooseList[CrewCredit] = []
-    guest_stars: LooseList[CastCredit] = []
+    cast: LooseList[CastCredit] = Field(default_factory=list)
+    crew: LooseList[CrewCredit] = Field(default_factory=list)
+    guest_stars: LooseList[CastCredit] = Field(default_factory=list)
 
     @property
     def is_empty(self) -> bool:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pydantic import Field
+
 from .common import Bool, Int, Loose, LooseList, Text, TmdbId
 
 
@@ -17,7 +19,7 @@ class DiscoverItem(Loose):
 
 
 class DiscoverPage(Paged):
-    results: LooseList[DiscoverItem] = []
+    results: LooseList[DiscoverItem] = Field(default_factory=list)
 
 
 class ChangeItem(Loose):
@@ -26,4 +28,4 @@ class ChangeItem(Loose):
 
 
 class ChangesPage(Paged):
-    results: LooseList[ChangeItem] = []
+    results: LooseList[ChangeItem] = Field(default_factory=list)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Annotated
 
-from pydantic import BeforeValidator
+from pydantic import BeforeValidator, Field
 
 from .common import INT32, Loose, LooseList, Text, clean_text
 
@@ -18,7 +18,7 @@ class OmdbRating(Loose):
 class OmdbTitle(Loose):
     imdbID: Text = None
     Awards: Text = None
-    Ratings: LooseList[OmdbRating] = []
+    Ratings: LooseList[OmdbRating] = Field(default_factory=list)
     Rated: Text = None
     Plot: Text = None
     Metascore: Text = None

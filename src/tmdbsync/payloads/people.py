@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Annotated
 
+from pydantic import Field
+
 from .appends import ExternalIds, Images
 from .common import Code, Date, LooseList, Nested, Text
 from .credits import PersonRef
@@ -16,6 +18,6 @@ class PersonDetails(PersonRef):
     place_of_birth: Text = None
     homepage: Text = None
     imdb_id: Text = None
-    also_known_as: LooseList[Code] = []
-    images: Annotated[Images, Nested] = Images()
-    external_ids: Annotated[ExternalIds, Nested] = ExternalIds()
+    also_known_as: LooseList[Code] = Field(default_factory=list)
+    images: Annotated[Images, Nested] = Field(default_factory=Images)
+    external_ids: Annotated[ExternalIds, Nested] = Field(default_factory=ExternalIds)

@@ -29,8 +29,8 @@ class EpisodePayload(ShowPart):
     production_code: Text = None
     still_path: Text = None
     vote_count: Int = None
-    crew: LooseList[CrewCredit] = []
-    guest_stars: LooseList[CastCredit] = []
+    crew: LooseList[CrewCredit] = Field(default_factory=list)
+    guest_stars: LooseList[CastCredit] = Field(default_factory=list)
 
 
 class SeasonSummary(ShowPart):
@@ -40,4 +40,4 @@ class SeasonSummary(ShowPart):
 
 
 class SeasonPayload(SeasonSummary):
-    episodes: LooseList[EpisodePayload] = []
+    episodes: LooseList[EpisodePayload] = Field(default_factory=list)

@@ -92,33 +92,37 @@ class Title(TranslationData):
     in_production: Bool = None
     number_of_seasons: Int = None
     number_of_episodes: Int = None
-    episode_run_time: LooseList[Int] = []  # bounded like every integer we store
+    episode_run_time: LooseList[Int] = Field(
+        default_factory=list
+    )  # bounded like every integer we store
     imdb_id: Text = None
     type: Text = None  # TV: "Scripted", "Miniseries", "Documentary" …
-    genres: LooseList[Genre] = []
-    seasons: LooseList[SeasonSummary] = []
+    genres: LooseList[Genre] = Field(default_factory=list)
+    seasons: LooseList[SeasonSummary] = Field(default_factory=list)
     belongs_to_collection: Annotated[Collection | None, Optional] = None
-    production_companies: LooseList[Company] = []
-    networks: LooseList[Company] = []
-    production_countries: LooseList[Country] = []
-    origin_country: LooseList[Code] = []
-    spoken_languages: LooseList[Language] = []
-    languages: LooseList[Code] = []  # TV: ISO 639-1 codes
-    created_by: LooseList[PersonRef] = []
+    production_companies: LooseList[Company] = Field(default_factory=list)
+    networks: LooseList[Company] = Field(default_factory=list)
+    production_countries: LooseList[Country] = Field(default_factory=list)
+    origin_country: LooseList[Code] = Field(default_factory=list)
+    spoken_languages: LooseList[Language] = Field(default_factory=list)
+    languages: LooseList[Code] = Field(default_factory=list)  # TV: ISO 639-1 codes
+    created_by: LooseList[PersonRef] = Field(default_factory=list)
     last_episode_to_air: Annotated[EpisodeToAir | None, Optional] = None
     next_episode_to_air: Annotated[EpisodeToAir | None, Optional] = None
-    credits: Annotated[Credits, Nested] = Credits()
-    aggregate_credits: Annotated[Credits, Nested] = Credits()
-    images: Annotated[Images, Nested] = Images()
-    videos: Annotated[Videos, Nested] = Videos()
-    keywords: Annotated[Keywords, Nested] = Keywords()
-    external_ids: Annotated[ExternalIds, Nested] = ExternalIds()
-    release_dates: Annotated[ReleaseDates, Nested] = ReleaseDates()
-    content_ratings: Annotated[ContentRatings, Nested] = ContentRatings()
-    alternative_titles: Annotated[AlternativeTitles, Nested] = AlternativeTitles()
-    translations: Annotated[Translations, Nested] = Translations()
-    watch_providers: Annotated[WatchProviders, Nested, Field(alias="watch/providers")] = (
-        WatchProviders()
+    credits: Annotated[Credits, Nested] = Field(default_factory=Credits)
+    aggregate_credits: Annotated[Credits, Nested] = Field(default_factory=Credits)
+    images: Annotated[Images, Nested] = Field(default_factory=Images)
+    videos: Annotated[Videos, Nested] = Field(default_factory=Videos)
+    keywords: Annotated[Keywords, Nested] = Field(default_factory=Keywords)
+    external_ids: Annotated[ExternalIds, Nested] = Field(default_factory=ExternalIds)
+    release_dates: Annotated[ReleaseDates, Nested] = Field(default_factory=ReleaseDates)
+    content_ratings: Annotated[ContentRatings, Nested] = Field(default_factory=ContentRatings)
+    alternative_titles: Annotated[AlternativeTitles, Nested] = Field(
+        default_factory=AlternativeTitles
+    )
+    translations: Annotated[Translations, Nested] = Field(default_factory=Translations)
+    watch_providers: Annotated[WatchProviders, Nested, Field(alias="watch/providers")] = Field(
+        default_factory=WatchProviders
     )
 
     @property

@@ -112,11 +112,12 @@ def episode_row(season_id: int, episode: EpisodePayload) -> Row:
 def credit_row(owner: str, owner_id: object, credit: CastCredit | CrewCredit) -> Row:
     """A cast or crew row, a title's or an episode's: who, which credit, what part. `owner_id` is
     the content id, or an episode's (season id, number) for the EPISODE lookup."""
+    row = {owner: owner_id, "person_id": credit.id, "credit_id": credit.credit_id}
     if isinstance(credit, CastCredit):
-        part = {"character": credit.character, "cast_order": credit.order}
+        row["character"], row["cast_order"] = credit.character, credit.order
     else:
-        part = {"department": credit.department, "job": credit.job}
-    return {owner: owner_id, "person_id": credit.id, "credit_id": credit.credit_id, **part}
+        row["department"], row["job"] = credit.department, credit.job
+    return row
 
 
 def title_credit_rows(content_id: int, credits: Credits) -> tuple[list[Row], list[Row]]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Connection, Engine, delete, select, tuple_
 
@@ -48,11 +49,14 @@ from tmdbsync.store.rows import (
 from tmdbsync.store.seasons import save_seasons
 from tmdbsync.store.skips import clear_skips
 from tmdbsync.sync.bundle import TitleBundle
-from tmdbsync.sync.checksum import changed_titles
+from tmdbsync.sync.checksum import bundle_digest
 
 # Genres and keywords are named by their natural keys; SQL finds the ids.
 GENRE = Lookup(Genre, ("type", "tmdb_id"))
 KEYWORD = Lookup(Keyword, ("tmdb_id",))
+# An unchanged title (NULL given) keeps the `changed_at` it had.
+KEEP_CHANGED_AT = {"changed_at": "COALESCE({new}, {old})"}
+Key = tuple[Any, ...]
 
 
 @dataclass(frozen=True)
@@ -103,14 +107,14 @@ class Titles:
         more: its `skipped_title` row goes with the same commit.
         """
         batch = list({(b.kind, b.title.id): b for b in bundles}.values())
+        sums = {(b.kind, b.title.id): bundle_digest(b) for b in batch}  # before taking the lock
         with self.engine.begin() as connection:
-            content_ids, existing = self._save_contents(connection, batch)
+            content_ids, changed = self._save_contents(connection, batch, sums)
             stored = [(b.kind, b.title.id) for b in batch]
-            changed = changed_titles(connection, batch, self.now())  # same hash: no child rows
-            batch = [b for b in batch if (b.kind, b.title.id) in changed]
-            existing = [i for i in existing if i in {content_ids[k] for k in changed}]
-            if existing:
-                _delete_children(connection, existing)
+            batch = [b for b in batch if (b.kind, b.title.id) in changed]  # same hash: no rows
+            rewritten = [i for i in changed.values() if i is not None]
+            if rewritten:
+                _delete_children(connection, rewritten)
             people = PeopleIndex()
             for bundle in batch:
                 people.add_bundle(bundle, self.principal_cast)
@@ -142,24 +146,41 @@ class Titles:
         return [content_ids[(b.kind, b.title.id)] for b in bundles]
 
     def _save_contents(
-        self, connection: Connection, batch: list[TitleBundle]
-    ) -> tuple[ContentIds, list[int]]:
-        """Upsert the content rows; returns their ids and the ids of those that existed."""
+        self, connection: Connection, batch: list[TitleBundle], sums: dict[Key, str]
+    ) -> tuple[ContentIds, dict[Key, int | None]]:
+        """Upsert the content rows with their hashes (sync/checksum.py); returns their ids, and
+        the titles whose hash moved: {key: content id if it was stored before, else None}.
+
+        Only those get `changed_at` (the merge keeps the old one for the rest); every stored title
+        is alive again, so its `deleted_at` is cleared.
+        """
         keys = [(b.kind, b.title.id) for b in batch]
         existing = {
             (row.type, row.tmdb_id): row
             for row in connection.execute(
                 select(
-                    Content.id, Content.type, Content.tmdb_id, Content.imdb_id, Content.omdb_status
+                    Content.id,
+                    Content.type,
+                    Content.tmdb_id,
+                    Content.imdb_id,
+                    Content.omdb_status,
+                    Content.checksum,
                 ).where(tuple_(Content.type, Content.tmdb_id).in_(keys))
             )
         }
+        changed: dict[Key, int | None] = {}
+        for key in keys:
+            before = existing.get(key)
+            if before is None or before.checksum != sums[key]:
+                changed[key] = None if before is None else before.id
         collections = save_collections(connection, batch)
+        now = self.now()
         rows = []
         for bundle in batch:
             title = bundle.title
+            key = (bundle.kind, title.id)
             imdb_id = title.external_ids.imdb_id or title.imdb_id or None
-            before = existing.get((bundle.kind, title.id))
+            before = existing.get(key)
             if imdb_id is None:
                 omdb_status: str | None = "no_imdb_id"
             elif before is not None and before.imdb_id == imdb_id:
@@ -171,15 +192,19 @@ class Titles:
             row["collection_id"] = collections[collection.id] if collection else None
             row["omdb_status"] = omdb_status
             row["synced_at"] = self.now()
+            row["checksum"] = sums[key]
+            row["deleted_at"] = None
+            row["changed_at"] = now if key in changed else None
             rows.append(row)
         ids = upsert(
             connection,
             Content,
             rows,
             ["type", "tmdb_id"],
-            update=[k for k in rows[0] if k not in ("type", "tmdb_id")],
+            update=[k for k in rows[0] if k not in ("type", "tmdb_id", "changed_at")],
+            merge=KEEP_CHANGED_AT,
         )
-        return ids, [row.id for row in existing.values()]
+        return ids, changed
 
 
 def _delete_children(connection: Connection, content_ids: list[int]) -> None:
