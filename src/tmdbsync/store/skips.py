@@ -19,9 +19,7 @@ from sqlalchemy import (
     and_,
     delete,
     exists,
-    false,
     func,
-    or_,
     select,
     tuple_,
 )
@@ -32,31 +30,7 @@ from tmdbsync.db.models import Content, DeadLetter, SkippedTitle
 from tmdbsync.db.upsert import upsert
 from tmdbsync.kinds import Kind
 from tmdbsync.payloads import DiscoverItem, clean_text
-from tmdbsync.sync.deadletter import TRANSIENT, UNUSABLE, Backoff, Failure
-
-
-def due(table: type[SkippedTitle] | type[DeadLetter], backoff: Backoff, now: datetime) -> Any:
-    """Rows whose wait is over: `first_wait × 2^(attempts-1)`, at most `cap`, since last tried.
-
-    Written as one band per attempt count below the cap (a handful) rather than as arithmetic on
-    the column, so both dialects compare plain timestamps. No wait at all means never due.
-    """
-    if not backoff.wait:
-        return false()
-    clauses = []
-    for transient in (True, False):
-        wait = backoff.first_wait(transient)
-        bands = []
-        attempts = 1
-        while wait < backoff.cap:
-            bands.append(and_(table.attempts == attempts, table.last_tried_at <= now - wait))
-            attempts, wait = attempts + 1, wait * 2
-        bands.append(and_(table.attempts >= attempts, table.last_tried_at <= now - backoff.cap))
-        code = (
-            table.reason_code.in_(TRANSIENT) if transient else table.reason_code.not_in(TRANSIENT)
-        )
-        clauses.append(and_(code, or_(*bands)))
-    return or_(*clauses)
+from tmdbsync.sync.deadletter import UNUSABLE, Backoff, Failure, due
 
 
 def not_waiting(
