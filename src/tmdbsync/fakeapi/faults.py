@@ -10,7 +10,6 @@ import math
 import random
 import re
 import threading
-import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -122,10 +121,12 @@ class RateLimiter:
         self._lock = threading.Lock()
         self.rejected = 0
 
-    def admit(self) -> tuple[bool, int]:
-        """(admitted?, Retry-After seconds until a slot frees when refused)."""
-        now = time.monotonic()
+    def admit(self, arrived: float) -> tuple[bool, int]:
+        """(admitted?, Retry-After seconds until a slot frees when refused) for a request that
+        came in at `arrived` (time.monotonic): counted on arrival, as an API's edge counts, not
+        once the fake's simulated latency has passed."""
         with self._lock:
+            now = max(arrived, self._times[-1]) if self._times else arrived
             while self._times and self._times[0] <= now - self.window:
                 self._times.popleft()
             if len(self._times) < self.limit:

@@ -209,10 +209,11 @@ class FakeApi(Services):
         parts: list[str],
     ) -> Answer:
         """Decide the response to a TMDb/OMDb/Trakt request (faults included)."""
+        arrived = time.monotonic()
         self.sleep(self.latency)
 
         def normal() -> Answer:
-            return self.normal_answer(service, query, headers, parts)
+            return self.normal_answer(service, query, headers, parts, arrived)
 
         scripted = self._scripts.take(path) or self._sticky.match(path)
         if scripted is not None:

@@ -56,14 +56,20 @@ class Services:
             self._cache.clear()
 
     def normal_answer(
-        self, service: str, query: dict[str, str], headers: dict[str, str], parts: list[str]
+        self,
+        service: str,
+        query: dict[str, str],
+        headers: dict[str, str],
+        parts: list[str],
+        arrived: float,
     ) -> Answer:
-        """The ``service``'s answer to a request (path ``parts``) with nothing injected."""
+        """The ``service``'s answer to a request (path ``parts``) with nothing injected;
+        `arrived` is when it came in (time.monotonic), what the rate limit counts."""
         if service == "omdb":
             return self._omdb(query)
         if service == "trakt":
             return self._trakt(headers, parts)
-        return self._tmdb(query, headers, parts)
+        return self._tmdb(query, headers, parts, arrived)
 
     def _trakt(self, headers: dict[str, str], parts: list[str]) -> Answer:
         """Trakt wants its client id and API version in headers; 403 without a valid one."""
@@ -78,10 +84,12 @@ class Services:
         found = self.catalogue.trakt(kinds[parts[0]], parts[1], parts[2])
         return Answer(404, b"") if found is None else Answer(200, dumps(found))
 
-    def _tmdb(self, query: dict[str, str], headers: dict[str, str], parts: list[str]) -> Answer:
+    def _tmdb(
+        self, query: dict[str, str], headers: dict[str, str], parts: list[str], arrived: float
+    ) -> Answer:
         limiter = self._limiter
         if limiter is not None:
-            admitted, retry_after = limiter.admit()
+            admitted, retry_after = limiter.admit(arrived)
             if not admitted:
                 body = rate_limit_body(limiter.count, limiter.limit)
                 return Answer(429, dumps(body), {"Retry-After": str(retry_after)})
