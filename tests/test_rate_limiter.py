@@ -188,3 +188,23 @@ def test_a_request_that_leaves_late_starts_its_window_when_it_leaves() -> None:
         return clock.now
 
     assert asyncio.run(scenario()) == 1.3
+
+
+def test_each_429_widens_the_margin_up_to_a_tenth_of_the_window() -> None:
+    """A 429 means the provider counted more jitter than the margin allows for: the windows
+    spread out (doubling), never beyond a tenth of the window, so a run keeps ~91 % of its rate."""
+
+    async def scenario() -> list[float]:
+        clock = VirtualTime()
+        limiter = RateLimiter(2, 1.0, clock=clock, sleep=clock.sleep)
+        margins = [limiter.margin]
+        for _ in range(6):
+            limiter.widen()
+            margins.append(limiter.margin)
+        for _ in range(3):  # the third start waits a whole window plus the widest margin
+            await limiter.acquire()
+        assert clock.now == 1.0 + 0.1
+        return margins
+
+    margins = asyncio.run(scenario())
+    assert margins == [0.0, 0.025, 0.05, 0.1, 0.1, 0.1, 0.1]

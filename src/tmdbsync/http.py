@@ -225,6 +225,7 @@ class ApiClient:
             if outcome.rate_limited:
                 # Every request of this provider waits in acquire(), not just this one.
                 self.limiter.block_until(self.limiter.clock() + delay)
+                self.limiter.widen()
             if attempt == self._max_retries:
                 break
             log.warning(

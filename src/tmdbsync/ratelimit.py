@@ -12,6 +12,7 @@ import time
 from collections.abc import Awaitable, Callable
 
 SEND_MARGIN = 0.025  # seconds added to every rate-limit window, for admission-to-wire jitter
+MARGIN_CAP = 0.1  # of the window: the most a 429 may widen the margin to (about 91 % of the limit)
 
 
 class Slot:
@@ -98,6 +99,13 @@ class RateLimiter:
         measured from admission would let the next request in too early by that much.
         """
         slot.at = max(slot.at, self.clock())
+
+    def widen(self) -> None:
+        """A 429 came although the log held: the jitter between our clock and the provider's
+        count is wider than the margin. Double it (at most MARGIN_CAP of the window), so one
+        429 is not followed by one every few windows: each costs a whole Retry-After of the
+        provider, far more than the margin."""
+        self.margin = min(max(self.margin * 2, SEND_MARGIN), self.window * MARGIN_CAP)
 
     def block_until(self, when: float) -> None:
         """Hold every request of this provider until `when` (on `clock`), e.g. for Retry-After."""
