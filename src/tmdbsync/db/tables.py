@@ -10,7 +10,7 @@ The last two write with `insert`, whose dialect is imported only when they do.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Boolean, Connection, Date, Integer, String, TableClause, Text, column, table
 
@@ -105,9 +105,12 @@ ALL = (
 )
 
 
-def insert(connection: Connection, target: TableClause) -> postgresql.Insert | sqlite.Insert:
-    """The connection's dialect's INSERT (it has ON CONFLICT), that dialect imported on first use:
-    a `status` on SQLite then never loads PostgreSQL's (a fiftieth of a second)."""
+def insert(
+    connection: Connection, target: TableClause | type[Any]
+) -> postgresql.Insert | sqlite.Insert:
+    """The connection's dialect's INSERT (it has ON CONFLICT) into a table or a mapped class,
+    that dialect imported on first use: a `status` on SQLite then never loads PostgreSQL's (a
+    fiftieth of a second)."""
     if connection.dialect.name == "postgresql":
         from sqlalchemy.dialects import postgresql
 

@@ -35,7 +35,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql.elements import ColumnElement
 
-from tmdbsync.db.models import Content, ExportLine, ExportLog, SkippedTitle, TitleQueue
+from tmdbsync.db.models import Content, ExportLine, ExportLog, Person, SkippedTitle, TitleQueue
 from tmdbsync.errors import RetryableError
 from tmdbsync.kinds import Kind
 from tmdbsync.sync.title_queue import add
@@ -200,21 +200,6 @@ def _diff(
             .where(held, Content.deleted_at.is_not(None), exists().where(listed))
             .values(deleted_at=None)
         )
-    # Listed: the file's popularity (free), and the count of misses starts again.
-    connection.execute(
-        update(Content)
-        .where(
-            held,
-            ExportLine.type == kind,
-            ExportLine.tmdb_id == Content.tmdb_id,
-            (Content.popularity.is_distinct_from(ExportLine.popularity))
-            | (Content.export_misses != 0),
-        )
-        .values(
-            popularity=ExportLine.popularity,
-            export_misses=0,
-        )
-    )
     # Queued already (new, changed or back): the queue is taken most popular first.
     fresh = func.coalesce(ExportLine.popularity, 0.0)
     connection.execute(
@@ -227,23 +212,10 @@ def _diff(
         )
         .values(popularity=fresh)
     )
-    # Not listed though held before the file was made: one more miss; two in a row, deleted.
+    # Listed: the file's popularity. Not listed though held before the file was made (a title
+    # stored since is newer than the file): one more miss; two in a row, deleted.
     day_start = datetime.combine(day, time(), tzinfo=UTC)
-    connection.execute(
-        update(Content)
-        .where(
-            held,
-            Content.deleted_at.is_(None),
-            Content.synced_at < day_start,
-            ~exists().where(listed),
-        )
-        .values(export_misses=Content.export_misses + 1)
-    )
-    deleted = connection.execute(
-        update(Content)
-        .where(held, Content.deleted_at.is_(None), Content.export_misses >= MISSES_TO_DELETE)
-        .values(deleted_at=now)
-    ).rowcount
+    deleted = refresh_held(connection, Content, kind, [held], [Content.synced_at < day_start], now)
     # New: listed, not held, not recorded as unusable, not queued yet.
     new = [
         ~exists().where(listed),
@@ -252,7 +224,43 @@ def _diff(
     if not include_adult:
         new.append(ExportLine.adult.is_(False))
     queued = _queue(connection, kind, new, "new", now)
-    return ExportResult(lines, queued, deleted or 0, returned)
+    return ExportResult(lines, queued, deleted, returned)
+
+
+def refresh_held(
+    connection: Connection,
+    model: type[Content] | type[Person],
+    kind: str,
+    held: list[ColumnElement[bool]],
+    missing_also: list[ColumnElement[bool]],
+    now: datetime,
+) -> int:
+    """The rows `held` selects, against the staged file of `kind`: a listed one takes the file's
+    popularity (free) and starts its count of misses again; one not listed (and `missing_also`)
+    counts one more miss, and MISSES_TO_DELETE in a row mark it deleted (its rows stay).
+    Returns how many were marked."""
+    staged = and_(ExportLine.type == kind, ExportLine.tmdb_id == model.tmdb_id)
+    connection.execute(
+        update(model)
+        .where(
+            *held,
+            staged,
+            model.popularity.is_distinct_from(ExportLine.popularity) | (model.export_misses != 0),
+        )
+        .values(popularity=ExportLine.popularity, export_misses=0)
+    )
+    alive = model.deleted_at.is_(None)
+    connection.execute(
+        update(model)
+        .where(*held, *missing_also, alive, ~exists().where(staged))
+        .values(export_misses=model.export_misses + 1)
+    )
+    marked = connection.execute(
+        update(model)
+        .where(*held, alive, model.export_misses >= MISSES_TO_DELETE)
+        .values(deleted_at=now)
+    )
+    return marked.rowcount or 0
 
 
 def _queue(

@@ -15,10 +15,10 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine, and_, exists, select, update
+from sqlalchemy import Connection, Engine, exists, select, update
 
 from tmdbsync.db.models import ExportLine, Person
-from tmdbsync.sync.export_apply import MISSES_TO_DELETE, ExportResult, apply_file
+from tmdbsync.sync.export_apply import ExportResult, apply_file, refresh_held
 
 KIND = "person"
 
@@ -54,24 +54,6 @@ def _diff(connection: Connection, day: date, lines: int, now: datetime) -> Expor
             .where(Person.deleted_at < day_start, listed)
             .values(deleted_at=None, export_misses=0, enriched_at=None, enrich_error=None)
         ).rowcount
-    # Listed: the file's popularity, and the count of misses starts again.
-    connection.execute(
-        update(Person)
-        .where(
-            and_(ExportLine.type == KIND, ExportLine.tmdb_id == Person.tmdb_id),
-            Person.popularity.is_distinct_from(ExportLine.popularity) | (Person.export_misses != 0),
-        )
-        .values(popularity=ExportLine.popularity, export_misses=0)
-    )
-    # Not listed: one more miss; two in a row, deleted.
-    connection.execute(
-        update(Person)
-        .where(Person.deleted_at.is_(None), ~listed)
-        .values(export_misses=Person.export_misses + 1)
-    )
-    deleted = connection.execute(
-        update(Person)
-        .where(Person.deleted_at.is_(None), Person.export_misses >= MISSES_TO_DELETE)
-        .values(deleted_at=now)
-    ).rowcount
-    return ExportResult(lines, 0, deleted or 0, returned or 0)
+    # Listed: the file's popularity; not listed: one more miss, two in a row deleted.
+    deleted = refresh_held(connection, Person, KIND, [], [], now)
+    return ExportResult(lines, 0, deleted, returned or 0)

@@ -23,10 +23,9 @@ from sqlalchemy import (
     select,
     true,
 )
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from tmdbsync.db.models import Content, SkippedTitle, TitleQueue
+from tmdbsync.db.tables import insert
 from tmdbsync.kinds import Kind
 from tmdbsync.payloads import DiscoverItem
 from tmdbsync.sync.batch import fetch_and_store
@@ -58,9 +57,8 @@ def add(
         literal(reason),
         literal(now, type_=TitleQueue.queued_at.type),
     ).where(true())  # SQLite reads INSERT … SELECT … ON CONFLICT only with a WHERE
-    dialect_insert = postgresql_insert if connection.dialect.name == "postgresql" else sqlite_insert
     statement = (
-        dialect_insert(TitleQueue)
+        insert(connection, TitleQueue)
         .from_select(["type", "tmdb_id", "popularity", "reason", "queued_at"], rows)
         .on_conflict_do_nothing(index_elements=["type", "tmdb_id"])
     )
